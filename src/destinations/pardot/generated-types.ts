@@ -1,0 +1,20 @@
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface Settings {
+  /**
+   * The ID of the Account Engagement (Pardot) business unit to write to: an 18-character string that starts with `0Uv`. In Salesforce, go to **Setup**, search for `Business Unit Setup` under Account Engagement, and copy the ID. If you cannot see it, ask your Salesforce administrator.
+   */
+  businessUnitID: string
+  /**
+   * Your Pardot tracking Account ID (`piAId`), found under **Marketing > Campaigns > View Tracking Code**. Not used by API calls; kept so settings from the Pardot (Actions) destination carry over unchanged.
+   */
+  accountID?: string
+  /**
+   * Turn on for a business unit in a Salesforce sandbox: login goes to `test.salesforce.com` and the API to `pi.demo.pardot.com`. Log in with the sandbox username (for example user@acme.com.test). After changing it, disconnect and reconnect.
+   */
+  isSandbox?: boolean
+  /**
+   * Turn on for an Account Engagement developer org: login goes to `login.salesforce.com` and the API to `pi.demo.pardot.com`. Leave off for production orgs and sandboxes.
+   */
+  isDeveloperOrg?: boolean
+}

@@ -1,0 +1,119 @@
+import type { OAuth2ClientCredentials, RefreshAccessTokenResult, RequestClient } from '@segment/actions-core'
+import type { Settings } from './generated-types'
+import { oauthAnswerToError, toPardotError, type RequestContext } from './errors'
+import { businessUnitId, checkSettings } from './settings'
+
+/**
+ * Everything that knows Pardot's and Salesforce's URLs and v5 request shapes.
+ * Actions describe what to send; this module sends it and turns failures into actions-core errors.
+ */
+
+export interface PardotHosts {
+  /** Pardot API v5 base URL. */
+  api: string
+  /** Salesforce OAuth base URL (token endpoint `/services/oauth2/token`). */
+  login: string
+}
+
+export const HOSTS = {
+  production: { api: 'https://pi.pardot.com', login: 'https://login.salesforce.com' },
+  sandbox: { api: 'https://pi.demo.pardot.com', login: 'https://test.salesforce.com' },
+  developerOrg: { api: 'https://pi.demo.pardot.com', login: 'https://login.salesforce.com' }
+} as const satisfies Record<string, PardotHosts>
+
+export function pardotHosts(settings: Pick<Settings, 'isSandbox' | 'isDeveloperOrg'>): PardotHosts {
+  if (settings.isSandbox) return HOSTS.sandbox
+  if (settings.isDeveloperOrg) return HOSTS.developerOrg
+  return HOSTS.production
+}
+
+export type ProspectValue = string | number | boolean | null
+export type ProspectFields = Record<string, ProspectValue>
+
+export interface UpsertByEmailBody {
+  matchEmail: string
+  prospect: ProspectFields
+  secondaryDeletedSearch?: boolean
+  fields?: string[]
+}
+
+export const PROSPECTS_PATH = '/api/v5/objects/prospects'
+export const UPSERT_BY_EMAIL_PATH = `${PROSPECTS_PATH}/do/upsertLatestByEmail`
+export const TOKEN_PATH = '/services/oauth2/token'
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+type SendOptions = { json?: unknown; searchParams?: Record<string, string> }
+
+export class PardotClient {
+  readonly hosts: PardotHosts
+  readonly context: RequestContext
+
+  /** Checks the settings first, so a misconfiguration never reaches the network. */
+  constructor(
+    private readonly request: RequestClient,
+    settings: Settings
+  ) {
+    checkSettings(settings)
+    this.hosts = pardotHosts(settings)
+    this.context = {
+      apiHost: this.hosts.api,
+      businessUnitId: businessUnitId(settings),
+      isSandbox: settings.isSandbox,
+      isDeveloperOrg: settings.isDeveloperOrg
+    }
+  }
+
+  upsertProspectByEmail(body: UpsertByEmailBody) {
+    return this.send<ProspectFields>('POST', UPSERT_BY_EMAIL_PATH, { json: body })
+  }
+
+  /** The cheapest authenticated v5 read: proves host, business unit, token and scope at once. */
+  probe() {
+    return this.send<unknown>('GET', PROSPECTS_PATH, { searchParams: { fields: 'id', limit: '1' } })
+  }
+
+  private async send<T>(method: Method, path: string, options: SendOptions) {
+    try {
+      return await this.request<T>(`${this.hosts.api}${path}`, { method, ...options })
+    } catch (error) {
+      throw toPardotError(error, this.context)
+    }
+  }
+}
+
+interface TokenAnswer {
+  access_token?: string
+  refresh_token?: string
+}
+
+/** The refresh_token grant against the login host that matches the settings. */
+export async function refreshAccessToken(
+  request: RequestClient,
+  settings: Settings,
+  auth: OAuth2ClientCredentials
+): Promise<RefreshAccessTokenResult> {
+  checkSettings(settings)
+  const { login } = pardotHosts(settings)
+  const secrets = [auth.refreshToken, auth.clientSecret, auth.accessToken]
+  let response
+  try {
+    response = await request<TokenAnswer>(`${login}${TOKEN_PATH}`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: auth.refreshToken,
+        client_id: auth.clientId,
+        client_secret: auth.clientSecret
+      }),
+      throwHttpErrors: false
+    })
+  } catch (error) {
+    throw oauthAnswerToError(undefined, login, secrets, error)
+  }
+  const accessToken = response.data?.access_token
+  if (response.status >= 200 && response.status < 300 && accessToken) {
+    const refreshToken = response.data.refresh_token
+    return refreshToken ? { accessToken, refreshToken } : { accessToken }
+  }
+  throw oauthAnswerToError(response, login, secrets)
+}

@@ -1,0 +1,65 @@
+import { PayloadValidationError } from '@segment/actions-core'
+import { judgeProspectFieldName } from '../prospect-fields'
+import type { ProspectFields, UpsertByEmailBody } from '../pardot-client'
+import { standardFields, type StandardField } from './fields'
+import type { Payload } from './generated-types'
+
+const STANDARD_KEYS = Object.keys(standardFields) as StandardField[]
+
+/**
+ * The upsertLatestByEmail body for one event: the mapped standard fields (empty ones left out)
+ * with Other Fields merged over them. Other Fields are checked first, so a bad one costs no request.
+ */
+export function upsertBody(payload: Payload): UpsertByEmailBody {
+  const prospect: ProspectFields = { email: payload.email }
+  for (const key of STANDARD_KEYS) {
+    const value = payload[key]
+    if (value !== undefined && value !== null && value !== '') prospect[key] = value
+  }
+  Object.assign(prospect, checkOtherFields(payload.customFields))
+  return {
+    matchEmail: payload.email,
+    prospect,
+    secondaryDeletedSearch: payload.secondaryDeletedSearch
+  }
+}
+
+/** Refuses, all at once, every Other Fields entry Pardot would reject or misread. */
+export function checkOtherFields(fields: Record<string, unknown> | undefined): ProspectFields {
+  const accepted: ProspectFields = {}
+  const problems: string[] = []
+  for (const [name, value] of Object.entries(fields ?? {})) {
+    if (value === undefined) continue
+    const problem = nameProblem(name) ?? valueProblem(name, value)
+    if (problem) problems.push(problem)
+    else accepted[name] = value as string | number | boolean | null
+  }
+  if (problems.length > 0) throw new PayloadValidationError(`Other Fields: ${problems.join(' ')}`)
+  return accepted
+}
+
+function nameProblem(name: string): string | undefined {
+  if (name.trim() === '') return 'a field has an empty name; remove it or enter the Pardot field name.'
+  const verdict = judgeProspectFieldName(name)
+  switch (verdict.kind) {
+    case 'read-only':
+      return `"${name}" is read-only in Pardot and cannot be set; remove it.`
+    case 'legacy':
+    case 'miscased': {
+      const kind = verdict.kind === 'legacy' ? 'is a Pardot v3/v4 name' : 'is not spelled as in Pardot v5'
+      return verdict.suggestionIsReadOnly
+        ? `"${name}" ${kind}; its v5 field "${verdict.suggestion}" is read-only and cannot be set; remove it.`
+        : `"${name}" ${kind}; rename it to "${verdict.suggestion}".`
+    }
+    default:
+      return undefined
+  }
+}
+
+function valueProblem(name: string, value: unknown): string | undefined {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return undefined
+  if (Array.isArray(value)) {
+    return `"${name}" holds a list, but a Pardot field holds one value; for a multi-select custom field send the choices joined with ";" (for example "red;blue").`
+  }
+  return `"${name}" holds an object, but a Pardot field holds one value (text, a number or true/false); map it to a single value.`
+}
