@@ -289,9 +289,13 @@ describe('a 401 from Pardot refreshes the token and retries, through Destination
       .reply(200, { access_token: 'new-access' })
     const onTokenRefresh = jest.fn(() => Promise.resolve())
 
-    await destination.onEvent(event, { ...settings, subscription, oauth: oauthSettings() }, {
-      onTokenRefresh
-    })
+    await destination.onEvent(
+      event,
+      { ...settings, subscription, oauth: oauthSettings() },
+      {
+        onTokenRefresh
+      }
+    )
 
     expect(seenTokens).toEqual(['Bearer old-access', 'Bearer new-access'])
     expect(refresh.isDone()).toBe(true)
