@@ -21,10 +21,21 @@ export const HOSTS = {
   developerOrg: { api: 'https://pi.demo.pardot.com', login: 'https://login.salesforce.com' }
 } as const satisfies Record<string, PardotHosts>
 
+let localTarget: string | undefined
+
+/**
+ * Operator configuration for the local server, never reachable from settings: send every Pardot and
+ * Salesforce request to `baseUrl` (the embedded sandbox), with the real host kept as the first path
+ * segment so the sandbox can tell production from demo. `undefined` restores the real hosts.
+ */
+export function routeToLocalTarget(baseUrl: string | undefined): void {
+  localTarget = baseUrl?.replace(/\/+$/, '')
+}
+
 export function pardotHosts(settings: Pick<Settings, 'isSandbox' | 'isDeveloperOrg'>): PardotHosts {
-  if (settings.isSandbox) return HOSTS.sandbox
-  if (settings.isDeveloperOrg) return HOSTS.developerOrg
-  return HOSTS.production
+  const real = settings.isSandbox ? HOSTS.sandbox : settings.isDeveloperOrg ? HOSTS.developerOrg : HOSTS.production
+  if (!localTarget) return real
+  return { api: `${localTarget}/${new URL(real.api).host}`, login: `${localTarget}/${new URL(real.login).host}` }
 }
 
 export type ProspectValue = string | number | boolean | null

@@ -1,0 +1,323 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '..'
+
+const BU = SANDBOX_DEFAULTS.businessUnitId
+const DEMO_BU = SANDBOX_DEFAULTS.demoBusinessUnitId
+const UPSERT = '/api/v5/objects/prospects/do/upsertLatestByEmail'
+
+let server: Server | undefined
+let base = ''
+let sandbox: PardotSandbox
+
+async function start(options: SandboxOptions = {}) {
+  sandbox = new PardotSandbox(options)
+  const s = createServer((req, res) => void sandbox.handle(req, res))
+  server = s
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(s.address() as AddressInfo).port}`
+}
+
+afterEach(async () => {
+  const s = server
+  server = undefined
+  if (s) await new Promise((resolve) => s.close(resolve))
+})
+
+interface Call {
+  method?: string
+  body?: unknown
+  token?: string | null
+  bu?: string | null
+}
+
+async function call(path: string, { method = 'GET', body, token = SANDBOX_DEFAULTS.accessToken, bu = BU }: Call = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (token !== null) headers.authorization = `Bearer ${token}`
+  if (bu !== null) headers['pardot-business-unit-id'] = bu
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const text = await res.text()
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> }
+}
+
+const upsert = (matchEmail: string, prospect: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
+  call(UPSERT, { method: 'POST', body: { matchEmail, prospect, ...extra } })
+
+async function refresh(
+  refreshToken: string = SANDBOX_DEFAULTS.refreshToken,
+  clientSecret: string = SANDBOX_DEFAULTS.clientSecret
+) {
+  const res = await fetch(`${base}/login.salesforce.com/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: SANDBOX_DEFAULTS.clientId,
+      client_secret: clientSecret
+    })
+  })
+  return { status: res.status, body: (await res.json()) as Record<string, string> }
+}
+
+describe('upsertLatestByEmail', () => {
+  beforeEach(() => start())
+
+  it('creates a prospect, then updates it', async () => {
+    const first = await upsert('ann@example.com', { firstName: 'Ann' })
+    expect(first).toEqual({ status: 200, body: { id: 1000, email: 'ann@example.com' } })
+    await upsert('ann@example.com', { lastName: 'Lee' })
+    expect(sandbox.prospects()).toEqual([
+      { id: 1000, businessUnitId: BU, isDeleted: false, email: 'ann@example.com', firstName: 'Ann', lastName: 'Lee' }
+    ])
+  })
+
+  it('matches emails case-sensitively', async () => {
+    await upsert('ann@example.com')
+    await upsert('Ann@example.com')
+    expect(sandbox.prospects().map((p) => p.email)).toEqual(['ann@example.com', 'Ann@example.com'])
+  })
+
+  it('updates the prospect with the latest activity when several share the email', async () => {
+    const a = await call('/api/v5/objects/prospects?fields=id', { method: 'POST', body: { email: 'dup@example.com' } })
+    const b = await call('/api/v5/objects/prospects?fields=id', { method: 'POST', body: { email: 'dup@example.com' } })
+    await call(`/api/v5/objects/prospects/${String(a.body.id)}`, { method: 'PATCH', body: { company: 'touched' } })
+    const answer = await upsert('dup@example.com', { firstName: 'Latest' }, { fields: ['id', 'firstName'] })
+    expect(answer.body).toEqual({ id: a.body.id, firstName: 'Latest' })
+    expect(b.body.id).not.toEqual(a.body.id)
+  })
+
+  it('restores a deleted prospect with secondaryDeletedSearch, and creates a new one without', async () => {
+    const created = await upsert('gone@example.com')
+    await call(`/api/v5/objects/prospects/${String(created.body.id)}`, { method: 'DELETE' })
+    const restored = await upsert('gone@example.com', {}, { secondaryDeletedSearch: true })
+    expect(restored.body.id).toBe(created.body.id)
+    expect(sandbox.prospects()).toHaveLength(1)
+    await call(`/api/v5/objects/prospects/${String(created.body.id)}`, { method: 'DELETE' })
+    const fresh = await upsert('gone@example.com', {}, { secondaryDeletedSearch: false })
+    expect(fresh.body.id).not.toBe(created.body.id)
+  })
+
+  it('changes the email when prospect.email differs from matchEmail', async () => {
+    await upsert('old@example.com')
+    await upsert('old@example.com', { email: 'new@example.com' })
+    expect(sandbox.prospects().map((p) => p.email)).toEqual(['new@example.com'])
+  })
+
+  it.each([
+    ['an unknown property', { favourite: 'x' }, 400, 154, 'Invalid property specified: favourite'],
+    ['an unknown custom field', { Nope__c: 'x' }, 400, 154, 'Invalid property specified: Nope__c'],
+    ['a read-only field', { grade: 'A' }, 400, 180, 'The field grade is not writable'],
+    ['a bad email in the prospect', { email: 'not-an-email' }, 400, 4, 'Invalid prospect email address'],
+    ['text in a number custom field', { Seats__c: 'many' }, 400, 56, 'Invalid number for Seats__c'],
+    ['a malformed date', { Birthday__c: '12/31/1990' }, 400, 57, 'Invalid date for Birthday__c']
+  ])('refuses %s', async (_, prospect, status, code, message) => {
+    expect(await upsert('ann@example.com', prospect)).toEqual({ status, body: { code, message } })
+  })
+
+  it('accepts known custom fields', async () => {
+    await upsert('ann@example.com', { Plan__c: 'pro', Seats__c: 3, Birthday__c: '1990-12-31', Interests__c: 'a;b' })
+    expect(sandbox.prospects()[0]).toMatchObject({ Plan__c: 'pro', Seats__c: 3, Birthday__c: '1990-12-31' })
+  })
+
+  it('refuses a bad matchEmail with code 4', async () => {
+    expect((await upsert('nope')).body).toEqual({ code: 4, message: 'Invalid prospect email address' })
+  })
+})
+
+describe('prospect CRUD and query', () => {
+  beforeEach(() => start())
+
+  it('reads, updates and deletes by id', async () => {
+    const created = await call('/api/v5/objects/prospects?fields=id,email', {
+      method: 'POST',
+      body: { email: 'a@example.com' }
+    })
+    expect(created.status).toBe(201)
+    const path = `/api/v5/objects/prospects/${String(created.body.id)}`
+    expect((await call(`${path}?fields=email,firstName`)).body).toEqual({ email: 'a@example.com', firstName: null })
+    expect((await call(path, { method: 'PATCH', body: { firstName: 'A' } })).status).toBe(204)
+    expect((await call(`${path}?fields=firstName`, { method: 'PATCH', body: { lastName: 'B' } })).body).toEqual({
+      firstName: 'A'
+    })
+    expect((await call(path, { method: 'DELETE' })).status).toBe(204)
+    expect((await call(path, { method: 'PATCH', body: { firstName: 'C' } })).body).toMatchObject({ code: 219 })
+  })
+
+  it('answers 404 code 109 for an unknown id', async () => {
+    expect(await call('/api/v5/objects/prospects/999999?fields=id')).toEqual({
+      status: 404,
+      body: { code: 109, message: 'Record not found' }
+    })
+  })
+
+  it('requires fields on reads and queries (code 13)', async () => {
+    expect((await call('/api/v5/objects/prospects')).body).toMatchObject({ code: 13 })
+  })
+
+  it('refuses more than 3 filters (code 209)', async () => {
+    const q = '/api/v5/objects/prospects?fields=id&email=a&salesforceId=b&idList=1&idGreaterThan=0'
+    expect((await call(q)).body).toMatchObject({ code: 209 })
+  })
+
+  it('filters by email and salesforceId, and pages', async () => {
+    for (let i = 0; i < 5; i++) await upsert(`p${i}@example.com`, { salesforceId: i === 3 ? '00Q3' : `00Q${i}x` })
+    expect((await call('/api/v5/objects/prospects?fields=email&salesforceId=00Q3')).body.values).toEqual([
+      { email: 'p3@example.com' }
+    ])
+    const page1 = await call('/api/v5/objects/prospects?fields=id&limit=2')
+    expect(page1.body.values).toHaveLength(2)
+    const page2 = await call(
+      `/api/v5/objects/prospects?fields=id&limit=2&nextPageToken=${String(page1.body.nextPageToken)}`
+    )
+    expect(page2.body.values).toHaveLength(2)
+    expect(page2.body.values).not.toEqual(page1.body.values)
+  })
+})
+
+describe('headers checked like Pardot', () => {
+  beforeEach(() => start())
+
+  it('answers 181 without a business unit header', async () => {
+    expect(await call(UPSERT, { method: 'POST', body: {}, bu: null })).toEqual({
+      status: 400,
+      body: { code: 181, message: 'Required header is missing: Pardot-Business-Unit-Id' }
+    })
+  })
+
+  it('answers 201 for an unknown business unit', async () => {
+    expect((await call(UPSERT, { method: 'POST', body: {}, bu: '0Uv00000000000XAAA' })).body).toMatchObject({
+      code: 201
+    })
+  })
+
+  it('answers 201 for a business unit asked on the wrong host', async () => {
+    expect((await call(UPSERT, { method: 'POST', body: {}, bu: DEMO_BU })).body).toMatchObject({ code: 201 })
+    const onDemo = await call(`/pi.demo.pardot.com${UPSERT}`, {
+      method: 'POST',
+      body: { matchEmail: 'a@example.com', prospect: {} },
+      bu: DEMO_BU
+    })
+    expect(onDemo.status).toBe(200)
+    expect((await call(`/pi.demo.pardot.com${UPSERT}`, { method: 'POST', body: {}, bu: BU })).body).toMatchObject({
+      code: 201
+    })
+  })
+
+  it.each([
+    ['no token', null],
+    ['an unknown token', 'made-up']
+  ])('answers 401 code 184 for %s', async (_, token) => {
+    expect(await call(UPSERT, { method: 'POST', body: {}, token })).toEqual({
+      status: 401,
+      body: { code: 184, message: 'access_token is invalid, unknown, or malformed: Inactive token' }
+    })
+  })
+})
+
+describe('OAuth', () => {
+  it('issues tokens that expire after the configured time', async () => {
+    await start({ tokenTtlMs: 150 })
+    const { body } = await refresh()
+    expect(
+      (
+        await call(UPSERT, {
+          method: 'POST',
+          body: { matchEmail: 'a@example.com', prospect: {} },
+          token: body.access_token
+        })
+      ).status
+    ).toBe(200)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect((await call(UPSERT, { method: 'POST', body: {}, token: body.access_token })).status).toBe(401)
+  })
+
+  it('answers invalid_grant "already being processed" to a concurrent refresh of one token', async () => {
+    await start({ refreshDelayMs: 100 })
+    const [a, b] = await Promise.all([refresh(), refresh()])
+    expect(a.status).toBe(200)
+    expect(b).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'token request is already being processed' }
+    })
+  })
+
+  it('refuses an unknown refresh token and wrong client credentials', async () => {
+    await start()
+    expect(await refresh('nope')).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'expired access/refresh token' }
+    })
+    expect((await refresh(undefined, 'wrong')).body.error).toBe('invalid_client')
+  })
+
+  it('can expire every token at once', async () => {
+    await start()
+    await fetch(`${base}/sandbox/expire-tokens`, { method: 'POST' })
+    expect((await upsert('a@example.com')).status).toBe(401)
+  })
+})
+
+describe('limits like Pardot', () => {
+  it('answers code 66 to the 6th concurrent request of one business unit', async () => {
+    await start({ latencyMs: 150 })
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => upsert(`c${i}@example.com`)))
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(5)
+    expect(answers.filter((a) => a.body.code === 66)).toHaveLength(1)
+    expect(sandbox.stats().maxInFlight[BU]).toBe(5)
+  })
+
+  it('answers code 122 once the daily quota is used, until it is raised', async () => {
+    await start({ dailyQuota: 2 })
+    expect((await upsert('a@example.com')).status).toBe(200)
+    expect((await upsert('b@example.com')).status).toBe(200)
+    expect(await upsert('c@example.com')).toEqual({
+      status: 400,
+      body: { code: 122, message: 'Daily API rate limit met' }
+    })
+    await fetch(`${base}/sandbox/config`, { method: 'POST', body: JSON.stringify({ dailyQuota: 10 }) })
+    expect((await upsert('c@example.com')).status).toBe(200)
+  })
+
+  it('injects faults at the configured rates, repeatably by seed', async () => {
+    const run = async () => {
+      await start({ faults: { rate5xx: 0.2, rate66: 0.2, seed: 7 } })
+      const statuses: unknown[] = []
+      for (let i = 0; i < 40; i++) statuses.push((await upsert(`f${i}@example.com`)).body.code ?? 'ok')
+      const s = server
+      if (s) await new Promise((resolve) => s.close(resolve))
+      server = undefined
+      return statuses
+    }
+    const first = await run()
+    expect(first.filter((c) => c === 85).length).toBeGreaterThan(2)
+    expect(first.filter((c) => c === 66).length).toBeGreaterThan(2)
+    expect(await run()).toEqual(first)
+    expect(sandbox.stats().injected['66']).toBe(first.filter((c) => c === 66).length)
+  })
+})
+
+describe('admin routes', () => {
+  beforeEach(() => start())
+
+  it('counts every call by endpoint', async () => {
+    await upsert('a@example.com')
+    await upsert('b@example.com')
+    await call('/api/v5/objects/prospects?fields=id')
+    const stats = (await (await fetch(`${base}/sandbox/stats`)).json()) as Record<string, unknown>
+    expect(stats).toMatchObject({
+      calls: { [`POST ${UPSERT}`]: 2, 'GET /api/v5/objects/prospects': 1 },
+      totalApiCalls: 3
+    })
+  })
+
+  it('lists prospects as JSON and resets', async () => {
+    await upsert('a@example.com', { firstName: 'A' })
+    expect(await (await fetch(`${base}/sandbox/prospects`)).json()).toEqual([
+      { id: 1000, businessUnitId: BU, isDeleted: false, email: 'a@example.com', firstName: 'A' }
+    ])
+    expect((await fetch(`${base}/sandbox/reset`, { method: 'POST' })).status).toBe(204)
+    expect(await (await fetch(`${base}/sandbox/prospects`)).json()).toEqual([])
+    expect(sandbox.stats().totalApiCalls).toBe(0)
+  })
+})

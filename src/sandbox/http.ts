@@ -1,0 +1,117 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+/** A Pardot-style failure: v5 answers `{code, message}` with a coarse HTTP status. */
+export class PardotFault extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly status = 400
+  ) {
+    super(message)
+  }
+}
+
+/** An OAuth failure as Salesforce's token endpoint answers it. */
+export class OAuthFault extends Error {
+  constructor(
+    readonly error: string,
+    readonly description: string,
+    readonly status = 400
+  ) {
+    super(description)
+  }
+}
+
+export interface Reply {
+  status: number
+  body?: unknown
+}
+
+export interface RequestInfo {
+  method: string
+  /** The path without the optional leading `/<host>` segment. */
+  path: string
+  /** The host the caller meant (`pi.pardot.com`, `test.salesforce.com`…), from the path prefix. */
+  host: string
+  query: URLSearchParams
+  headers: IncomingMessage['headers']
+  params: Record<string, string>
+  rawBody: string
+  json(): unknown
+}
+
+export type Handler = (request: RequestInfo) => Reply | Promise<Reply>
+
+interface Route {
+  method: string
+  pattern: RegExp
+  names: string[]
+  endpoint: string
+  handler: Handler
+}
+
+/** A tiny router: `/api/v5/objects/prospects/:id`. Adding an endpoint is one `add` call. */
+export class Router {
+  private readonly routes: Route[] = []
+
+  add(method: string, path: string, handler: Handler): this {
+    const names: string[] = []
+    const source = path.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
+      names.push(name)
+      return '([^/]+)'
+    })
+    this.routes.push({ method, pattern: new RegExp(`^${source}$`), names, endpoint: `${method} ${path}`, handler })
+    return this
+  }
+
+  match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+    for (const route of this.routes) {
+      if (route.method !== method) continue
+      const found = route.pattern.exec(path)
+      if (!found) continue
+      const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(found[i + 1])]))
+      return { route, params }
+    }
+    return undefined
+  }
+}
+
+export function readBody(req: IncomingMessage, limit = 50 * 1024 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        reject(new PardotFault(150, 'Request body too large'))
+        req.destroy()
+      } else chunks.push(chunk)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+export function send(res: ServerResponse, reply: Reply): void {
+  if (reply.body === undefined) {
+    res.writeHead(reply.status).end()
+    return
+  }
+  const text = JSON.stringify(reply.body)
+  res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8' }).end(text)
+}
+
+/** Splits `/pi.demo.pardot.com/api/v5/…` into the host and the path; a bare path means production. */
+export function splitHost(pathname: string, defaultHost: string): { host: string; path: string } {
+  const found = /^\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)(\/.*)$/i.exec(pathname)
+  return found ? { host: found[1].toLowerCase(), path: found[2] } : { host: defaultHost, path: pathname }
+}
+
+export function parseJsonBody(raw: string): unknown {
+  if (raw.trim() === '') return undefined
+  try {
+    return JSON.parse(raw) as unknown
+  } catch {
+    throw new PardotFault(150, 'Invalid JSON in request body')
+  }
+}

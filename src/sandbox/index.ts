@@ -1,0 +1,184 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ProspectFields } from '../destinations/pardot/pardot-client'
+import { dice, rollFault } from './limits'
+import { OAuthFault, PardotFault, parseJsonBody, readBody, Router, send, splitHost, type RequestInfo } from './http'
+import { oauthRoutes } from './oauth'
+import { prospectRoutes } from './prospects'
+import { SANDBOX_DEFAULTS, SandboxState, type Environment, type FaultOptions, type SandboxOptions } from './state'
+
+export { SANDBOX_DEFAULTS, type SandboxOptions, type FaultOptions }
+
+const API_HOSTS: Record<string, Environment> = { 'pi.pardot.com': 'production', 'pi.demo.pardot.com': 'demo' }
+function notFound(info: RequestInfo): never {
+  throw new PardotFault(109, `No such endpoint: ${info.method} ${info.path}`, 404)
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+export interface SandboxStats {
+  calls: Record<string, number>
+  totalApiCalls: number
+  answers: Record<string, number>
+  maxInFlight: Record<string, number>
+  injected: { '5xx': number; '66': number; slow: number }
+}
+
+/**
+ * An in-memory stand-in for Salesforce OAuth and Pardot API v5, as far as the destination uses them.
+ * Paths may carry the host they stand for: `/pi.demo.pardot.com/api/v5/…`, `/test.salesforce.com/services/…`.
+ */
+export class PardotSandbox {
+  readonly state: SandboxState
+  private readonly api = new Router()
+  private readonly login = new Router()
+  private roll: () => number
+
+  constructor(options: SandboxOptions = {}) {
+    this.state = new SandboxState({
+      tokenTtlMs: options.tokenTtlMs ?? 60 * 60 * 1000,
+      refreshDelayMs: options.refreshDelayMs ?? 20,
+      maxConcurrent: options.maxConcurrent ?? 5,
+      dailyQuota: options.dailyQuota ?? 100_000,
+      latencyMs: options.latencyMs ?? 0,
+      faults: options.faults ?? {}
+    })
+    this.roll = dice(options.faults?.seed ?? 1)
+    oauthRoutes(this.login, this.state)
+    prospectRoutes(this.api, this.state, (r) => String(r.headers['pardot-business-unit-id']))
+  }
+
+  /** Whether a path belongs to the sandbox (the local server sends the rest to the destination). */
+  owns(pathname: string): boolean {
+    const { path } = splitHost(pathname, 'pi.pardot.com')
+    return /^\/(api|services|sandbox)\//.test(path)
+  }
+
+  configure(change: Partial<SandboxOptions>): void {
+    const { faults, ...rest } = change
+    Object.assign(this.state.options, rest)
+    if (faults) {
+      this.state.options.faults = faults
+      this.roll = dice(faults.seed ?? 1)
+    }
+  }
+
+  stats(): SandboxStats {
+    const calls = Object.fromEntries(this.state.calls)
+    return {
+      calls,
+      totalApiCalls: Object.entries(calls)
+        .filter(([endpoint]) => endpoint.includes(' /api/'))
+        .reduce((sum, [, n]) => sum + n, 0),
+      answers: Object.fromEntries(this.state.answers),
+      maxInFlight: Object.fromEntries(this.state.maxInFlight),
+      injected: { ...this.state.injected }
+    }
+  }
+
+  prospects(businessUnitId?: string): ({ id: number; businessUnitId: string; isDeleted: boolean } & ProspectFields)[] {
+    return [...this.state.prospects.values()]
+      .filter((p) => !businessUnitId || p.businessUnitId === businessUnitId)
+      .map((p) => ({ id: p.id, businessUnitId: p.businessUnitId, isDeleted: p.isDeleted, ...p.fields }))
+  }
+
+  readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://sandbox')
+    const { host, path } = splitHost(url.pathname, 'pi.pardot.com')
+    const rawBody = await readBody(req)
+    const info: RequestInfo = {
+      method: req.method ?? 'GET',
+      path,
+      host,
+      query: url.searchParams,
+      headers: req.headers,
+      params: {},
+      rawBody,
+      json: () => parseJsonBody(rawBody)
+    }
+    try {
+      if (path.startsWith('/sandbox/')) return send(res, this.admin(info))
+      if (path.startsWith('/services/')) return send(res, await this.dispatch(this.login, info).run())
+      send(res, await this.apiCall(info))
+    } catch (error) {
+      send(res, this.failure(error))
+    }
+  }
+
+  /** Counts the call by endpoint, then runs it. */
+  private dispatch(router: Router, info: RequestInfo) {
+    const found = router.match(info.method, info.path)
+    this.state.count(this.state.calls, found ? found.route.endpoint : `${info.method} ${info.path}`)
+    return { found, run: () => (found ? found.route.handler({ ...info, params: found.params }) : notFound(info)) }
+  }
+
+  /** Header checks, limits and faults in Pardot's order, then the endpoint itself. */
+  private async apiCall(info: RequestInfo) {
+    const state = this.state
+    const { run } = this.dispatch(this.api, info)
+    const token = /^Bearer (.+)$/.exec(String(info.headers.authorization ?? ''))?.[1]
+    if (!token || !state.isValidAccessToken(token)) {
+      throw new PardotFault(184, 'access_token is invalid, unknown, or malformed: Inactive token', 401)
+    }
+    const bu = info.headers['pardot-business-unit-id']
+    if (typeof bu !== 'string' || bu === '') {
+      throw new PardotFault(181, 'Required header is missing: Pardot-Business-Unit-Id')
+    }
+    const environment = state.businessUnits.get(bu)
+    if (!environment || environment !== (API_HOSTS[info.host] ?? 'production')) {
+      throw new PardotFault(201, 'Business Unit ID specified in Pardot-Business-Unit-Id header not found or inactive')
+    }
+    const running = state.inFlight.get(bu) ?? 0
+    if (running >= state.options.maxConcurrent) {
+      throw new PardotFault(66, 'The maximum number of concurrent API requests has been reached')
+    }
+    if (state.count(state.dailyCalls, bu) > state.options.dailyQuota) {
+      throw new PardotFault(122, 'Daily API rate limit met')
+    }
+    state.count(state.inFlight, bu)
+    state.maxInFlight.set(bu, Math.max(state.maxInFlight.get(bu) ?? 0, running + 1))
+    try {
+      const fault = rollFault(this.roll, state.options.faults)
+      if (fault) state.injected[fault]++
+      if (fault === 'slow') await delay(state.options.faults.slowMs ?? 2000)
+      else if (state.options.latencyMs > 0) await delay(state.options.latencyMs)
+      if (fault === '5xx') throw new PardotFault(85, 'Internal error (injected)', 503)
+      if (fault === '66') throw new PardotFault(66, 'The maximum number of concurrent API requests has been reached')
+      return await run()
+    } finally {
+      state.count(state.inFlight, bu, -1)
+    }
+  }
+
+  private admin(info: RequestInfo) {
+    const route = `${info.method} ${info.path}`
+    switch (route) {
+      case 'GET /sandbox/prospects':
+        return { status: 200, body: this.prospects(info.query.get('businessUnitId') ?? undefined) }
+      case 'POST /sandbox/reset':
+        this.state.reset()
+        return { status: 204 }
+      case 'GET /sandbox/stats':
+        return { status: 200, body: this.stats() }
+      case 'POST /sandbox/config':
+        this.configure(info.json() as Partial<SandboxOptions>)
+        return { status: 204 }
+      case 'POST /sandbox/expire-tokens':
+        this.state.expireAccessTokens()
+        return { status: 204 }
+      default:
+        return { status: 404, body: { message: `No sandbox route ${route}` } }
+    }
+  }
+
+  private failure(error: unknown) {
+    if (error instanceof PardotFault) {
+      this.state.count(this.state.answers, String(error.code))
+      return { status: error.status, body: { code: error.code, message: error.message } }
+    }
+    if (error instanceof OAuthFault) {
+      return { status: error.status, body: { error: error.error, error_description: error.description } }
+    }
+    this.state.count(this.state.answers, '500')
+    return { status: 500, body: { code: 85, message: error instanceof Error ? error.message : 'Internal error' } }
+  }
+}

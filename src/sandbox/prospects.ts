@@ -1,0 +1,177 @@
+import { judgeProspectFieldName } from '../destinations/pardot/prospect-fields'
+import type { ProspectFields, ProspectValue } from '../destinations/pardot/pardot-client'
+import { PardotFault, type Reply, type RequestInfo, type Router } from './http'
+import type { SandboxState, StoredProspect } from './state'
+
+const PROSPECTS = '/api/v5/objects/prospects'
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+const NUMBER_FIELDS = new Set(['score', 'campaignId', 'prospectAccountId', 'profileId', 'userId', 'salesforceOwnerId'])
+const BOOLEAN_FIELDS = new Set(['optedOut', 'isDoNotCall', 'isDoNotEmail', 'isReviewed', 'isStarred'])
+const QUERY_FILTERS = ['email', 'salesforceId', 'idList', 'idGreaterThan', 'idLessThan', 'createdAfter', 'updatedAfter']
+
+/** Prospect endpoints of Pardot API v5, with upsert-by-email semantics (case-sensitive, latest activity wins). */
+export function prospectRoutes(router: Router, state: SandboxState, businessUnit: (r: RequestInfo) => string): void {
+  const mine = (r: RequestInfo) => {
+    const bu = businessUnit(r)
+    return [...state.prospects.values()].filter((p) => p.businessUnitId === bu)
+  }
+  const find = (r: RequestInfo): StoredProspect => {
+    const prospect = mine(r).find((p) => String(p.id) === r.params.id)
+    if (!prospect) throw new PardotFault(109, 'Record not found', 404)
+    return prospect
+  }
+
+  router
+    .add('POST', `${PROSPECTS}/do/upsertLatestByEmail`, (r) => {
+      const body = objectBody(r)
+      const matchEmail = body.matchEmail
+      if (typeof matchEmail !== 'string' || matchEmail === '') throw new PardotFault(150, 'matchEmail is required')
+      if (!EMAIL.test(matchEmail)) throw new PardotFault(4, 'Invalid prospect email address')
+      const fields = checkFields(state, body.prospect ?? {})
+      const withEmail = mine(r).filter((p) => p.fields.email === matchEmail)
+      const latest = (list: StoredProspect[]) => list.sort((a, b) => b.lastActivity - a.lastActivity)[0]
+      let prospect = latest(withEmail.filter((p) => !p.isDeleted))
+      if (!prospect && body.secondaryDeletedSearch === true) {
+        prospect = latest(withEmail.filter((p) => p.isDeleted))
+        if (prospect) prospect.isDeleted = false
+      }
+      if (prospect) {
+        Object.assign(prospect.fields, fields)
+        state.touch(prospect)
+      } else {
+        prospect = state.newProspect(businessUnit(r), { email: matchEmail, ...fields })
+      }
+      return { status: 200, body: present(prospect, fieldList(body.fields) ?? ['id', 'email']) }
+    })
+    .add('POST', PROSPECTS, (r) => {
+      const fields = checkFields(state, objectBody(r))
+      if (typeof fields.email !== 'string') throw new PardotFault(4, 'Invalid prospect email address')
+      const prospect = state.newProspect(businessUnit(r), fields)
+      return { status: 201, body: present(prospect, requiredFields(r)) }
+    })
+    .add('GET', `${PROSPECTS}/:id`, (r) => ({ status: 200, body: present(find(r), requiredFields(r)) }))
+    .add('PATCH', `${PROSPECTS}/:id`, (r) => {
+      const prospect = find(r)
+      if (prospect.isDeleted) throw new PardotFault(219, 'Deleted records cannot be updated')
+      Object.assign(prospect.fields, checkFields(state, objectBody(r)))
+      state.touch(prospect)
+      const fields = fieldList(r.query.get('fields'))
+      return fields ? { status: 200, body: present(prospect, fields) } : { status: 204 }
+    })
+    .add('DELETE', `${PROSPECTS}/:id`, (r) => {
+      find(r).isDeleted = true
+      return { status: 204 }
+    })
+    .add('GET', PROSPECTS, (r) => query(r, mine(r)))
+}
+
+function query(r: RequestInfo, prospects: StoredProspect[]): Reply {
+  const fields = requiredFields(r)
+  const filters = QUERY_FILTERS.filter((name) => r.query.has(name))
+  if (filters.length > 3) throw new PardotFault(209, 'Too many filters; at most 3 are allowed')
+  const deleted = r.query.get('deleted') ?? 'false'
+  const idList = r.query.get('idList')?.split(',')
+  const matches = prospects
+    .filter((p) => (deleted === 'all' ? true : p.isDeleted === (deleted === 'true')))
+    .filter((p) => !r.query.has('email') || p.fields.email === r.query.get('email'))
+    .filter((p) => !r.query.has('salesforceId') || p.fields.salesforceId === r.query.get('salesforceId'))
+    .filter((p) => !idList || idList.includes(String(p.id)))
+    .sort((a, b) => a.id - b.id)
+  const limit = Math.min(Number(r.query.get('limit') ?? 200) || 200, 1000)
+  const offset = Number(r.query.get('nextPageToken') ?? 0) || 0
+  const page = matches.slice(offset, offset + limit)
+  const more = offset + limit < matches.length
+  return {
+    status: 200,
+    body: {
+      values: page.map((p) => present(p, fields)),
+      nextPageToken: more ? String(offset + limit) : null,
+      nextPageUrl: more ? `${PROSPECTS}?${withToken(r.query, offset + limit)}` : null
+    }
+  }
+}
+
+function withToken(query: URLSearchParams, token: number): string {
+  const next = new URLSearchParams(query)
+  next.set('nextPageToken', String(token))
+  return next.toString()
+}
+
+function objectBody(r: RequestInfo): Record<string, unknown> {
+  const body = r.json()
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new PardotFault(150, 'The request body must be a JSON object')
+  }
+  return body as Record<string, unknown>
+}
+
+function fieldList(value: unknown): string[] | undefined {
+  if (Array.isArray(value)) return value.map(String)
+  if (typeof value === 'string' && value !== '') return value.split(',')
+  return undefined
+}
+
+function requiredFields(r: RequestInfo): string[] {
+  const fields = fieldList(r.query.get('fields'))
+  if (!fields) throw new PardotFault(13, 'The "fields" parameter is required')
+  return fields
+}
+
+function present(prospect: StoredProspect, fields: string[]): Record<string, unknown> {
+  const meta: Record<string, unknown> = {
+    id: prospect.id,
+    isDeleted: prospect.isDeleted,
+    createdAt: prospect.createdAt,
+    updatedAt: prospect.updatedAt
+  }
+  return Object.fromEntries(fields.map((name) => [name, name in meta ? meta[name] : (prospect.fields[name] ?? null)]))
+}
+
+/** Validates a prospect body as Pardot does: names against the catalogue and custom fields, values by type. */
+function checkFields(state: SandboxState, input: unknown): ProspectFields {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new PardotFault(150, 'prospect must be a JSON object')
+  }
+  const out: ProspectFields = {}
+  for (const [name, value] of Object.entries(input)) {
+    const verdict = judgeProspectFieldName(name)
+    if (verdict.kind === 'read-only') throw new PardotFault(180, `The field ${name} is not writable`)
+    if (verdict.kind === 'custom') {
+      const def = state.customFields.find((f) => `${f.fieldId}__c` === name)
+      if (!def) throw new PardotFault(154, `Invalid property specified: ${name}`)
+      out[name] = customValue(name, def.type, value)
+      continue
+    }
+    if (verdict.kind !== 'writable') throw new PardotFault(154, `Invalid property specified: ${name}`)
+    out[name] = standardValue(name, value)
+  }
+  return out
+}
+
+function scalar(name: string, value: unknown): ProspectValue {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return value as ProspectValue
+  throw new PardotFault(151, `Invalid value for ${name}: expected a scalar`)
+}
+
+function standardValue(name: string, value: unknown): ProspectValue {
+  const v = scalar(name, value)
+  if (name === 'email' && (typeof v !== 'string' || !EMAIL.test(v))) {
+    throw new PardotFault(4, 'Invalid prospect email address')
+  }
+  if (NUMBER_FIELDS.has(name) && v !== null && !Number.isFinite(Number(v))) {
+    throw new PardotFault(56, `Invalid number for ${name}`)
+  }
+  if (BOOLEAN_FIELDS.has(name) && v !== null && typeof v !== 'boolean') {
+    throw new PardotFault(151, `Invalid boolean for ${name}`)
+  }
+  return v
+}
+
+function customValue(name: string, type: string, value: unknown): ProspectValue {
+  const v = scalar(name, value)
+  if (v === null) return v
+  if (type === 'Number' && (v === '' || !Number.isFinite(Number(v))))
+    throw new PardotFault(56, `Invalid number for ${name}`)
+  if (type === 'Date' && !/^\d{4}-\d{2}-\d{2}$/.test(String(v))) throw new PardotFault(57, `Invalid date for ${name}`)
+  return v
+}

@@ -1,0 +1,165 @@
+import type { ProspectFields } from '../destinations/pardot/pardot-client'
+
+/** The credentials and business units a fresh sandbox knows. */
+export const SANDBOX_DEFAULTS = {
+  businessUnitId: '0Uv000000000001AAA',
+  demoBusinessUnitId: '0Uv000000000002AAA',
+  clientId: 'sandbox-client-id',
+  clientSecret: 'sandbox-client-secret',
+  refreshToken: 'sandbox-refresh-token',
+  accessToken: 'sandbox-access-token'
+} as const
+
+export interface FaultOptions {
+  /** Share of API calls answered 503 (0..1). */
+  rate5xx?: number
+  /** Share of API calls answered code 66 as if 5 other requests were running. */
+  rate66?: number
+  /** Share of API calls answered only after `slowMs`. */
+  rateSlow?: number
+  slowMs?: number
+  /** Seed of the fault dice, so a run can be repeated. */
+  seed?: number
+}
+
+export interface SandboxOptions {
+  /** How long an access token lives. */
+  tokenTtlMs?: number
+  /** How long a token refresh takes; concurrent refreshes of one token overlap within it. */
+  refreshDelayMs?: number
+  /** Concurrent API requests allowed per business unit before code 66. */
+  maxConcurrent?: number
+  /** API calls allowed per business unit per day before code 122. */
+  dailyQuota?: number
+  /** Time every API call takes, to make concurrency observable. */
+  latencyMs?: number
+  faults?: FaultOptions
+}
+
+export type Environment = 'production' | 'demo'
+
+export interface StoredProspect {
+  id: number
+  businessUnitId: string
+  fields: ProspectFields
+  isDeleted: boolean
+  createdAt: string
+  updatedAt: string
+  /** Orders "latest activity" among prospects that share an email. */
+  lastActivity: number
+}
+
+export interface CustomFieldDef {
+  id: number
+  name: string
+  fieldId: string
+  type: 'Text' | 'Number' | 'Date' | 'Multi-Select' | 'Checkbox' | 'Dropdown'
+  isRequired: boolean
+}
+
+export const SEED_CUSTOM_FIELDS: CustomFieldDef[] = [
+  { id: 1, name: 'Plan', fieldId: 'Plan', type: 'Text', isRequired: false },
+  { id: 2, name: 'Seats', fieldId: 'Seats', type: 'Number', isRequired: false },
+  { id: 3, name: 'Birthday', fieldId: 'Birthday', type: 'Date', isRequired: false },
+  { id: 4, name: 'Interests', fieldId: 'Interests', type: 'Multi-Select', isRequired: false }
+]
+
+interface AccessToken {
+  expiresAt: number
+  refreshToken: string
+}
+
+/** Everything the sandbox remembers; in memory only, so a restart starts clean. */
+export class SandboxState {
+  readonly businessUnits = new Map<string, Environment>()
+  readonly prospects = new Map<number, StoredProspect>()
+  readonly customFields = [...SEED_CUSTOM_FIELDS]
+  readonly accessTokens = new Map<string, AccessToken>()
+  readonly refreshTokens = new Map<string, { clientId: string; clientSecret: string }>()
+  readonly refreshing = new Set<string>()
+  readonly calls = new Map<string, number>()
+  readonly answers = new Map<string, number>()
+  readonly inFlight = new Map<string, number>()
+  readonly maxInFlight = new Map<string, number>()
+  readonly dailyCalls = new Map<string, number>()
+  injected = { '5xx': 0, '66': 0, slow: 0 }
+  private nextProspectId = 1000
+  private activityClock = 0
+  private tokenCounter = 0
+
+  constructor(readonly options: Required<Omit<SandboxOptions, 'faults'>> & { faults: FaultOptions }) {
+    this.reset()
+  }
+
+  /** Empties prospects and counters; credentials and business units are set up anew. */
+  reset(): void {
+    this.businessUnits.clear()
+    this.businessUnits.set(SANDBOX_DEFAULTS.businessUnitId, 'production')
+    this.businessUnits.set(SANDBOX_DEFAULTS.demoBusinessUnitId, 'demo')
+    this.prospects.clear()
+    this.accessTokens.clear()
+    this.refreshTokens.clear()
+    this.refreshing.clear()
+    this.refreshTokens.set(SANDBOX_DEFAULTS.refreshToken, {
+      clientId: SANDBOX_DEFAULTS.clientId,
+      clientSecret: SANDBOX_DEFAULTS.clientSecret
+    })
+    this.accessTokens.set(SANDBOX_DEFAULTS.accessToken, {
+      expiresAt: Date.now() + this.options.tokenTtlMs,
+      refreshToken: SANDBOX_DEFAULTS.refreshToken
+    })
+    this.resetCounters()
+  }
+
+  resetCounters(): void {
+    this.calls.clear()
+    this.answers.clear()
+    this.inFlight.clear()
+    this.maxInFlight.clear()
+    this.dailyCalls.clear()
+    this.injected = { '5xx': 0, '66': 0, slow: 0 }
+  }
+
+  issueAccessToken(refreshToken: string): { token: string; expiresAt: number } {
+    const token = `sandbox-at-${++this.tokenCounter}-${Math.random().toString(36).slice(2, 10)}`
+    const expiresAt = Date.now() + this.options.tokenTtlMs
+    this.accessTokens.set(token, { expiresAt, refreshToken })
+    return { token, expiresAt }
+  }
+
+  /** Ends every access token now, as if they had all expired. */
+  expireAccessTokens(): void {
+    for (const token of this.accessTokens.values()) token.expiresAt = 0
+  }
+
+  isValidAccessToken(token: string): boolean {
+    const found = this.accessTokens.get(token)
+    return found !== undefined && found.expiresAt > Date.now()
+  }
+
+  newProspect(businessUnitId: string, fields: ProspectFields): StoredProspect {
+    const now = new Date().toISOString()
+    const prospect: StoredProspect = {
+      id: this.nextProspectId++,
+      businessUnitId,
+      fields,
+      isDeleted: false,
+      createdAt: now,
+      updatedAt: now,
+      lastActivity: ++this.activityClock
+    }
+    this.prospects.set(prospect.id, prospect)
+    return prospect
+  }
+
+  touch(prospect: StoredProspect): void {
+    prospect.updatedAt = new Date().toISOString()
+    prospect.lastActivity = ++this.activityClock
+  }
+
+  count(map: Map<string, number>, key: string, by = 1): number {
+    const value = (map.get(key) ?? 0) + by
+    map.set(key, value)
+    return value
+  }
+}
