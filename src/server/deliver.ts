@@ -63,7 +63,7 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
   const mapping =
     call.mapping && !call.useDefaultMappings
       ? call.mapping
-      : ({ ...defaultValues(action.fields), ...(call.mapping ?? {}) })
+      : { ...defaultValues(action.fields), ...(call.mapping ?? {}) }
   const credentials = { ...call.credentials }
   let tokenRefreshed = false
   const options = {
