@@ -3,6 +3,7 @@ import type { ProspectFields } from '../destinations/pardot/pardot-client'
 import { dice, rollFault } from './limits'
 import { OAuthFault, PardotFault, parseJsonBody, readBody, Router, send, splitHost, type RequestInfo } from './http'
 import { oauthRoutes } from './oauth'
+import { importRoutes } from './imports'
 import { prospectRoutes } from './prospects'
 import { SANDBOX_DEFAULTS, SandboxState, type Environment, type FaultOptions, type SandboxOptions } from './state'
 
@@ -44,7 +45,9 @@ export class PardotSandbox {
     })
     this.roll = dice(options.faults?.seed ?? 1)
     oauthRoutes(this.login, this.state)
-    prospectRoutes(this.api, this.state, (r) => String(r.headers['pardot-business-unit-id']))
+    const businessUnit = (r: RequestInfo) => String(r.headers['pardot-business-unit-id'])
+    prospectRoutes(this.api, this.state, businessUnit)
+    importRoutes(this.api, this.state, businessUnit)
   }
 
   /** Whether a path belongs to the sandbox (the local server sends the rest to the destination). */

@@ -4,7 +4,7 @@ import { PardotFault, type Reply, type RequestInfo, type Router } from './http'
 import type { SandboxState, StoredProspect } from './state'
 
 const PROSPECTS = '/api/v5/objects/prospects'
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 const NUMBER_FIELDS = new Set(['score', 'campaignId', 'prospectAccountId', 'profileId', 'userId', 'salesforceOwnerId'])
 const BOOLEAN_FIELDS = new Set(['optedOut', 'isDoNotCall', 'isDoNotEmail', 'isReviewed', 'isStarred'])
 const QUERY_FILTERS = ['email', 'salesforceId', 'idList', 'idGreaterThan', 'idLessThan', 'createdAfter', 'updatedAfter']
@@ -16,8 +16,8 @@ export function prospectRoutes(router: Router, state: SandboxState, businessUnit
     return [...state.prospects.values()].filter((p) => p.businessUnitId === bu)
   }
   const find = (r: RequestInfo): StoredProspect => {
-    const prospect = mine(r).find((p) => String(p.id) === r.params.id)
-    if (!prospect) throw new PardotFault(109, 'Record not found', 404)
+    const prospect = state.prospects.get(Number(r.params.id))
+    if (!prospect || prospect.businessUnitId !== businessUnit(r)) throw new PardotFault(109, 'Record not found', 404)
     return prospect
   }
 
@@ -28,19 +28,13 @@ export function prospectRoutes(router: Router, state: SandboxState, businessUnit
       if (typeof matchEmail !== 'string' || matchEmail === '') throw new PardotFault(150, 'matchEmail is required')
       if (!EMAIL.test(matchEmail)) throw new PardotFault(4, 'Invalid prospect email address')
       const fields = checkFields(state, body.prospect ?? {})
-      const withEmail = mine(r).filter((p) => p.fields.email === matchEmail)
-      const latest = (list: StoredProspect[]) => list.sort((a, b) => b.lastActivity - a.lastActivity)[0]
-      let prospect = latest(withEmail.filter((p) => !p.isDeleted))
-      if (!prospect && body.secondaryDeletedSearch === true) {
-        prospect = latest(withEmail.filter((p) => p.isDeleted))
-        if (prospect) prospect.isDeleted = false
-      }
-      if (prospect) {
-        Object.assign(prospect.fields, fields)
-        state.touch(prospect)
-      } else {
-        prospect = state.newProspect(businessUnit(r), { email: matchEmail, ...fields })
-      }
+      const { prospect } = upsertByEmail(
+        state,
+        businessUnit(r),
+        matchEmail,
+        fields,
+        body.secondaryDeletedSearch === true
+      )
       return { status: 200, body: present(prospect, fieldList(body.fields) ?? ['id', 'email']) }
     })
     .add('POST', PROSPECTS, (r) => {
@@ -53,8 +47,7 @@ export function prospectRoutes(router: Router, state: SandboxState, businessUnit
     .add('PATCH', `${PROSPECTS}/:id`, (r) => {
       const prospect = find(r)
       if (prospect.isDeleted) throw new PardotFault(219, 'Deleted records cannot be updated')
-      Object.assign(prospect.fields, checkFields(state, objectBody(r)))
-      state.touch(prospect)
+      state.write(prospect, checkFields(state, objectBody(r)))
       const fields = fieldList(r.query.get('fields'))
       return fields ? { status: 200, body: present(prospect, fields) } : { status: 204 }
     })
@@ -63,6 +56,29 @@ export function prospectRoutes(router: Router, state: SandboxState, businessUnit
       return { status: 204 }
     })
     .add('GET', PROSPECTS, (r) => query(r, mine(r)))
+}
+
+/**
+ * Pardot's upsert semantics, shared by upsertLatestByEmail and imports: the live prospect with the
+ * latest activity wins; with `searchDeleted`, a deleted one is restored when no live one exists.
+ */
+export function upsertByEmail(
+  state: SandboxState,
+  businessUnitId: string,
+  matchEmail: string,
+  fields: ProspectFields,
+  searchDeleted: boolean
+): { prospect: StoredProspect; created: boolean } {
+  const withEmail = state.withEmail(businessUnitId, matchEmail)
+  const latest = (list: StoredProspect[]) => list.sort((a, b) => b.lastActivity - a.lastActivity)[0]
+  let prospect = latest(withEmail.filter((p) => !p.isDeleted))
+  if (!prospect && searchDeleted) {
+    prospect = latest(withEmail.filter((p) => p.isDeleted))
+    if (prospect) prospect.isDeleted = false
+  }
+  if (!prospect) return { prospect: state.newProspect(businessUnitId, { email: matchEmail, ...fields }), created: true }
+  state.write(prospect, fields)
+  return { prospect, created: false }
 }
 
 function query(r: RequestInfo, prospects: StoredProspect[]): Reply {
@@ -128,7 +144,7 @@ function present(prospect: StoredProspect, fields: string[]): Record<string, unk
 }
 
 /** Validates a prospect body as Pardot does: names against the catalogue and custom fields, values by type. */
-function checkFields(state: SandboxState, input: unknown): ProspectFields {
+export function checkFields(state: SandboxState, input: unknown): ProspectFields {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new PardotFault(150, 'prospect must be a JSON object')
   }

@@ -64,6 +64,19 @@ export const SEED_CUSTOM_FIELDS: CustomFieldDef[] = [
   { id: 4, name: 'Interests', fieldId: 'Interests', type: 'Multi-Select', isRequired: false }
 ]
 
+export interface SandboxImport {
+  id: number
+  businessUnitId: string
+  status: 'Open' | 'Complete'
+  restoreDeleted: boolean
+  createOnNoMatch: boolean
+  /** Each batch: its header and rows, as uploaded. */
+  batches: string[][][]
+  createdCount: number
+  updatedCount: number
+  errorCount: number
+}
+
 interface AccessToken {
   expiresAt: number
   refreshToken: string
@@ -82,7 +95,12 @@ export class SandboxState {
   readonly inFlight = new Map<string, number>()
   readonly maxInFlight = new Map<string, number>()
   readonly dailyCalls = new Map<string, number>()
+  readonly imports = new Map<number, SandboxImport>()
+  readonly dailyImportBatches = new Map<string, number>()
+  nextImportId = 1
   injected = { '5xx': 0, '66': 0, slow: 0 }
+  /** `<business unit> <email>` → prospect ids: upserts stay O(1) however many prospects there are. */
+  private readonly emailIndex = new Map<string, Set<number>>()
   private nextProspectId = 1000
   private activityClock = 0
   private tokenCounter = 0
@@ -97,6 +115,9 @@ export class SandboxState {
     this.businessUnits.set(SANDBOX_DEFAULTS.businessUnitId, 'production')
     this.businessUnits.set(SANDBOX_DEFAULTS.demoBusinessUnitId, 'demo')
     this.prospects.clear()
+    this.emailIndex.clear()
+    this.imports.clear()
+    this.dailyImportBatches.clear()
     this.accessTokens.clear()
     this.refreshTokens.clear()
     this.refreshing.clear()
@@ -142,19 +163,43 @@ export class SandboxState {
     const prospect: StoredProspect = {
       id: this.nextProspectId++,
       businessUnitId,
-      fields,
+      fields: {},
       isDeleted: false,
       createdAt: now,
       updatedAt: now,
-      lastActivity: ++this.activityClock
+      lastActivity: 0
     }
     this.prospects.set(prospect.id, prospect)
+    this.write(prospect, fields)
     return prospect
   }
 
-  touch(prospect: StoredProspect): void {
+  /** Every change of a prospect's fields goes through here, so the email index stays true. */
+  write(prospect: StoredProspect, fields: ProspectFields): void {
+    const before = prospect.fields.email
+    Object.assign(prospect.fields, fields)
+    const after = prospect.fields.email
+    if (before !== after) {
+      if (typeof before === 'string')
+        this.emailIndex.get(this.emailKey(prospect.businessUnitId, before))?.delete(prospect.id)
+      if (typeof after === 'string') {
+        const key = this.emailKey(prospect.businessUnitId, after)
+        const ids = this.emailIndex.get(key) ?? new Set<number>()
+        this.emailIndex.set(key, ids.add(prospect.id))
+      }
+    }
     prospect.updatedAt = new Date().toISOString()
     prospect.lastActivity = ++this.activityClock
+  }
+
+  /** Prospects of a business unit with exactly this email (Pardot matches case-sensitively). */
+  withEmail(businessUnitId: string, email: string): StoredProspect[] {
+    const ids = this.emailIndex.get(this.emailKey(businessUnitId, email)) ?? []
+    return [...ids].map((id) => this.prospects.get(id)).filter((p): p is StoredProspect => p !== undefined)
+  }
+
+  private emailKey(businessUnitId: string, email: string): string {
+    return `${businessUnitId} ${email}`
   }
 
   count(map: Map<string, number>, key: string, by = 1): number {

@@ -108,10 +108,16 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
   if (!Array.isArray(call.payload)) {
     const event = call.payload
     report = await run(() => destination.onEvent(event, settings(), options))
-  } else if (action.performBatch) {
-    const events = call.payload
-    const outcome = await run(() => destination.onBatch(events, settings(), options))
-    report = { ...outcome, events: outcome.ok ? fromMultistatus(outcome.results ?? []) : undefined }
+  } else if (action.performBatch && mapping.enable_batching === true) {
+    // As Segment's platform does: batching is the mapping's choice, in batches of at most batch_size.
+    const size = Number(mapping.batch_size) || call.payload.length
+    const events: EventOutcome[] = []
+    for (let i = 0; i < call.payload.length; i += size) {
+      const batch = call.payload.slice(i, i + size)
+      const outcome = await run(() => destination.onBatch(batch, settings(), options))
+      events.push(...(outcome.ok ? fromMultistatus(outcome.results ?? []) : batch.map(() => outcome)))
+    }
+    report = { ok: events.every((e) => e.ok), status: 200, events }
   } else {
     const events: EventOutcome[] = []
     for (const event of call.payload) events.push(await run(() => destination.onEvent(event, settings(), options)))

@@ -147,6 +147,29 @@ describe('an identify through the local server lands in the sandbox', () => {
   })
 })
 
+describe('batches through the local server', () => {
+  beforeEach(async () => {
+    local = await startLocalServer({ port: 0 })
+  })
+
+  it('lands every prospect of a batch with one Import API call per batch', async () => {
+    const payload = Array.from({ length: 2500 }, (_, i) =>
+      identify({ email: `user${i}@example.com`, first_name: `U${i}` })
+    )
+    const { body } = await post('/prospects', {
+      payload,
+      mapping: { enable_batching: true, batch_size: 1000 },
+      useDefaultMappings: true
+    })
+    expect(body.ok).toBe(true)
+    expect(body.events).toHaveLength(2500)
+    const prospects = await storedProspects()
+    expect(prospects).toHaveLength(2500)
+    expect(prospects[2499]).toMatchObject({ email: 'user2499@example.com', firstName: 'U2499' })
+    expect(local.sandbox?.stats()).toMatchObject({ calls: { 'POST /api/v5/imports': 3 }, totalApiCalls: 3 })
+  })
+})
+
 describe('the other routes', () => {
   beforeEach(async () => {
     local = await startLocalServer({ port: 0 })

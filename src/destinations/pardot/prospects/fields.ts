@@ -63,3 +63,22 @@ export const customFields: InputField = {
   required: false,
   defaultObjectUI: 'keyvalue'
 }
+
+export const enable_batching: InputField = {
+  label: 'Use Pardot Import API (batching)',
+  description:
+    'Send events in batches through the Pardot Import API: one API call per batch instead of one per event, so a backfill or a busy source stays within the daily API call limit. Each event still becomes the same upsert by email. Pardot applies imports asynchronously, so a row Pardot rejects shows in the import’s error count, not as a failed event.',
+  type: 'boolean',
+  default: false
+}
+
+export const batch_size: InputField = {
+  label: 'Batch Size',
+  description:
+    'The most events in one batch. Each batch becomes one Pardot import (one API call while its CSV stays under 10 MB).',
+  type: 'number',
+  unsafe_hidden: true,
+  default: 10000,
+  minimum: 1,
+  maximum: 100000
+}

@@ -63,4 +63,12 @@ export interface Payload {
   customFields?: {
     [k: string]: unknown
   }
+  /**
+   * Send events in batches through the Pardot Import API: one API call per batch instead of one per event, so a backfill or a busy source stays within the daily API call limit. Each event still becomes the same upsert by email. Pardot applies imports asynchronously, so a row Pardot rejects shows in the import’s error count, not as a failed event.
+   */
+  enable_batching?: boolean
+  /**
+   * The most events in one batch. Each batch becomes one Pardot import (one API call while its CSV stays under 10 MB).
+   */
+  batch_size?: number
 }

@@ -1,8 +1,9 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
-import { customFields, email, secondaryDeletedSearch, standardFields } from './fields'
+import { batch_size, customFields, email, enable_batching, secondaryDeletedSearch, standardFields } from './fields'
 import type { Payload } from './generated-types'
+import { performBatch } from './perform-batch'
 import { upsertBody } from './upsert-body'
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -14,12 +15,15 @@ const action: ActionDefinition<Settings, Payload> = {
     email,
     ...standardFields,
     secondaryDeletedSearch,
-    customFields
+    customFields,
+    enable_batching,
+    batch_size
   },
   perform: (request, { settings, payload }) => {
     const client = new PardotClient(request, settings)
     return client.upsertProspectByEmail(upsertBody(payload))
-  }
+  },
+  performBatch
 }
 
 export default action

@@ -1,0 +1,209 @@
+import nock from 'nock'
+import { createTestEvent, createTestIntegration, type JSONObject, type SegmentEvent } from '@segment/actions-core'
+import definition from '../index'
+import { parseCsv, parseMultipart } from '../../../sandbox/csv'
+import { auth, PROD_API, settings, UPSERT } from './helpers'
+
+const testDestination = createTestIntegration(definition)
+const IMPORTS = '/api/v5/imports'
+
+interface Upload {
+  path: string
+  contentType: string
+  input?: Record<string, unknown>
+  csv?: string
+}
+
+/** Pardot's Import API on nock, recording each multipart upload as Pardot would read it. */
+function importApi(answer: (upload: Upload) => [number, unknown] = () => [201, { id: 7, status: 'Complete' }]) {
+  const uploads: Upload[] = []
+  nock(PROD_API)
+    .post(/\/api\/v5\/imports.*/)
+    .times(50)
+    .reply(function (path, body) {
+      const contentType = String(this.req.headers['content-type'])
+      const parts = parseMultipart(typeof body === 'string' ? body : JSON.stringify(body), contentType)
+      const input = parts.get('input')
+      const upload: Upload = {
+        path,
+        contentType,
+        input: input ? (JSON.parse(input) as Record<string, unknown>) : undefined,
+        csv: parts.get('file')
+      }
+      uploads.push(upload)
+      return answer(upload)
+    })
+  return uploads
+}
+
+function identify(traits: JSONObject): SegmentEvent {
+  return createTestEvent({ type: 'identify', traits })
+}
+
+async function sendBatch(events: SegmentEvent[], mapping: JSONObject = {}) {
+  await testDestination.testBatchAction('prospects', {
+    events,
+    settings,
+    auth,
+    mapping: { enable_batching: true, ...mapping },
+    useDefaultMappings: true
+  })
+  return testDestination.results.at(-1)?.multistatus ?? []
+}
+
+describe('batched upserts through the Import API', () => {
+  it('creates and submits one import in one call, with a properly quoted UTF-8 CSV', async () => {
+    const uploads = importApi()
+    const statuses = await sendBatch(
+      [
+        identify({ email: 'a@example.com', first_name: 'Ann, "the" first', last_name: 'Lee\nJr', plan: 'pro' }),
+        identify({ email: 'b@example.com', company: 'Zoë & Søn 東京', title: ' padded ' })
+      ],
+      { customFields: { Plan__c: { '@path': '$.traits.plan' } } }
+    )
+    expect(uploads).toHaveLength(1)
+    expect(uploads[0].path).toBe(IMPORTS)
+    expect(uploads[0].contentType).toMatch(/^multipart\/form-data; boundary=/)
+    expect(uploads[0].input).toEqual({
+      operation: 'Upsert',
+      object: 'Prospect',
+      createOnNoMatch: true,
+      restoreDeleted: true,
+      status: 'Ready'
+    })
+    expect(uploads[0].csv).toBe(
+      'matchEmail,email,firstName,lastName,Plan__c,company,jobTitle\r\n' +
+        'a@example.com,a@example.com,"Ann, ""the"" first","Lee\nJr",pro,,\r\n' +
+        'b@example.com,b@example.com,,,,Zoë & Søn 東京," padded "\r\n'
+    )
+    expect(statuses).toEqual([
+      expect.objectContaining({ status: 200, body: { importId: 7, importStatus: 'Complete' } }),
+      expect.objectContaining({ status: 200, body: { importId: 7, importStatus: 'Complete' } })
+    ])
+  })
+
+  it('writes in each row exactly what the single upsert would have sent', async () => {
+    const traits = {
+      email: 'a@example.com',
+      first_name: 'Ann',
+      address: { city: 'Austin', postal_code: '78701' },
+      seats: 3
+    }
+    const mapping = { customFields: { Seats__c: { '@path': '$.traits.seats' }, email: 'new@example.com' } }
+    let single: { matchEmail: string; prospect: Record<string, unknown> } | undefined
+    nock(PROD_API)
+      .post(UPSERT, (body: typeof single) => ((single = body), true))
+      .reply(201, {})
+    await testDestination.testAction('prospects', {
+      event: identify(traits),
+      settings,
+      auth,
+      mapping,
+      useDefaultMappings: true
+    })
+    const uploads = importApi()
+    await sendBatch([identify(traits)], mapping)
+    const [header, row] = parseCsv(uploads[0].csv ?? '')
+    const sent: Record<string, string> = Object.fromEntries(
+      header.map((name, i): [string, string] => [name, row[i]]).filter(([, v]) => v !== '')
+    )
+    expect(sent).toEqual({ matchEmail: single?.matchEmail, ...single?.prospect, Seats__c: '3' })
+    expect(single?.prospect.Seats__c).toBe(3)
+  })
+
+  it('answers a refused event with its own 400 and still imports the rest', async () => {
+    const uploads = importApi()
+    const statuses = await sendBatch(
+      [
+        identify({ email: 'a@example.com', grade: 'A' }),
+        identify({ first_name: 'no email' }),
+        identify({ email: 'c@example.com' })
+      ],
+      { customFields: { grade: { '@path': '$.traits.grade' } } }
+    )
+    expect(statuses[0]).toMatchObject({
+      status: 400,
+      errortype: 'PAYLOAD_VALIDATION_FAILED',
+      errormessage: 'Other Fields: "grade" is read-only in Pardot and cannot be set; remove it.'
+    })
+    expect(statuses[1]).toMatchObject({
+      status: 400,
+      errormessage: "The root value is missing the required field 'email'."
+    })
+    expect(statuses[2]).toMatchObject({ status: 200 })
+    expect(uploads[0].csv).toBe('matchEmail,email\r\nc@example.com,c@example.com\r\n')
+  })
+
+  it('splits a CSV that would pass 10 MB into batches of one import, then submits it', async () => {
+    const uploads = importApi((u) => (u.path === IMPORTS ? [201, { id: 9, status: 'Open' }] : [204, '']))
+    const submit = nock(PROD_API).patch(`${IMPORTS}/9`, { status: 'Ready' }).reply(200, { id: 9, status: 'Waiting' })
+    const big = 'x'.repeat(1024 * 1024)
+    const events = Array.from({ length: 12 }, (_, i) => identify({ email: `u${i}@example.com`, notes: big }))
+    const statuses = await sendBatch(events, { customFields: { comments: { '@path': '$.traits.notes' } } })
+    expect(uploads.map((u) => u.path)).toEqual([IMPORTS, `${IMPORTS}/9/batches`])
+    expect(uploads[0].input).not.toHaveProperty('status')
+    expect(uploads.every((u) => Buffer.byteLength(u.csv ?? '') < 10 * 1024 * 1024)).toBe(true)
+    const rows = uploads.map((u) => parseCsv(u.csv ?? '').length - 1)
+    expect(rows.reduce((a, b) => a + b)).toBe(12)
+    expect(submit.isDone()).toBe(true)
+    expect(statuses.every((s) => s.status === 200)).toBe(true)
+  })
+
+  it('refuses an event whose row alone passes 10 MB', async () => {
+    importApi()
+    const statuses = await sendBatch(
+      [identify({ email: 'a@example.com', notes: 'x'.repeat(10 * 1024 * 1024) }), identify({ email: 'b@example.com' })],
+      { customFields: { comments: { '@path': '$.traits.notes' } } }
+    )
+    expect(statuses[0]).toMatchObject({ status: 400, errormessage: expect.stringContaining('10 MB') as string })
+    expect(statuses[1]).toMatchObject({ status: 200 })
+  })
+
+  it('makes one import per Search Deleted Prospects value', async () => {
+    const uploads = importApi()
+    await sendBatch(
+      [identify({ email: 'a@example.com', restore: true }), identify({ email: 'b@example.com', restore: false })],
+      {
+        secondaryDeletedSearch: { '@path': '$.traits.restore' }
+      }
+    )
+    expect(uploads.map((u) => [u.input?.restoreDeleted, u.csv?.split('\r\n')[1]])).toEqual([
+      [true, 'a@example.com,a@example.com'],
+      [false, 'b@example.com,b@example.com']
+    ])
+  })
+})
+
+describe('Pardot errors on the import call', () => {
+  it.each([
+    [400, 66, 429, 'RETRYABLE_ERROR'],
+    [400, 122, 429, 'RETRYABLE_ERROR'],
+    [400, 160, 429, 'RETRYABLE_ERROR'],
+    [400, 164, 429, 'RETRYABLE_ERROR'],
+    [503, 85, 503, 'RETRYABLE_ERROR'],
+    [401, 184, 401, 'UNAUTHORIZED'],
+    [400, 154, 400, 'BAD_REQUEST'],
+    [400, 201, 400, 'BAD_REQUEST']
+  ])('HTTP %i code %i gives every event status %i', async (httpStatus, code, status) => {
+    importApi(() => [httpStatus, { code, message: `Pardot says ${code}` }])
+    const statuses = await sendBatch([identify({ email: 'a@example.com' }), identify({ email: 'b@example.com' })])
+    expect(statuses).toHaveLength(2)
+    for (const entry of statuses) {
+      expect(entry).toMatchObject({
+        status,
+        errormessage: expect.stringContaining(
+          `Pardot answered (code ${code}, HTTP ${httpStatus}): Pardot says ${code}.`
+        ) as string
+      })
+    }
+  })
+
+  it('retries when the import call gets no answer', async () => {
+    nock(PROD_API).post(IMPORTS).replyWithError('socket hang up')
+    const statuses = await sendBatch([identify({ email: 'a@example.com' })])
+    expect(statuses[0]).toMatchObject({
+      status: 503,
+      errormessage: expect.stringContaining('Pardot did not answer') as string
+    })
+  })
+})

@@ -1,0 +1,120 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { PardotSandbox, SANDBOX_DEFAULTS } from '..'
+
+let server: Server
+let base = ''
+let sandbox: PardotSandbox
+
+beforeEach(async () => {
+  sandbox = new PardotSandbox()
+  server = createServer((req, res) => void sandbox.handle(req, res))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+
+afterEach(() => new Promise((resolve) => server.close(resolve)))
+
+const headers = (extra: Record<string, string> = {}) => ({
+  authorization: `Bearer ${SANDBOX_DEFAULTS.accessToken}`,
+  'pardot-business-unit-id': SANDBOX_DEFAULTS.businessUnitId,
+  ...extra
+})
+
+function form(parts: Record<string, string>): { body: string; type: string } {
+  const b = 'XyZ'
+  const body =
+    Object.entries(parts)
+      .map(([name, content]) => `--${b}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${content}\r\n`)
+      .join('') + `--${b}--\r\n`
+  return { body, type: `multipart/form-data; boundary=${b}` }
+}
+
+async function upload(path: string, parts: Record<string, string>) {
+  const { body, type } = form(parts)
+  const res = await fetch(base + path, { method: 'POST', headers: headers({ 'content-type': type }), body })
+  return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as Record<string, unknown> }
+}
+
+const input = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ operation: 'Upsert', object: 'Prospect', ...extra })
+
+async function status(id: unknown) {
+  const res = await fetch(
+    `${base}/api/v5/imports/${String(id)}?fields=id,status,createdCount,updatedCount,errorCount`,
+    { headers: headers() }
+  )
+  return (await res.json()) as Record<string, unknown>
+}
+
+describe('sandbox Import API', () => {
+  it('creates and runs an import in one call, with upsert semantics and counts', async () => {
+    await upload('/api/v5/imports', {
+      input: input({ status: 'Ready' }),
+      file: 'matchEmail,email,firstName\r\na@x.io,a@x.io,A\r\n'
+    })
+    const created = await upload('/api/v5/imports', {
+      input: input({ status: 'Ready' }),
+      file: 'matchEmail,email,firstName,Seats__c\r\na@x.io,a@x.io,"A, again",\r\nb@x.io,b@x.io,B,2\r\nbad,bad,C,\r\nc@x.io,c@x.io,,many\r\n'
+    })
+    expect(created).toEqual({ status: 201, body: { id: 2, status: 'Complete' } })
+    expect(await status(2)).toEqual({ id: 2, status: 'Complete', createdCount: 1, updatedCount: 1, errorCount: 2 })
+    expect(sandbox.prospects().map((p) => [p.email, p.firstName])).toEqual([
+      ['a@x.io', 'A, again'],
+      ['b@x.io', 'B']
+    ])
+  })
+
+  it('takes more batches while Open, then runs on submit', async () => {
+    const created = await upload('/api/v5/imports', { input: input(), file: 'matchEmail,email\r\na@x.io,a@x.io\r\n' })
+    expect(created.body).toEqual({ id: 1, status: 'Open' })
+    expect((await upload('/api/v5/imports/1/batches', { file: 'matchEmail,email\r\nb@x.io,b@x.io\r\n' })).status).toBe(
+      204
+    )
+    expect(sandbox.prospects()).toEqual([])
+    const submitted = await fetch(`${base}/api/v5/imports/1`, {
+      method: 'PATCH',
+      headers: headers({ 'content-type': 'application/json' }),
+      body: JSON.stringify({ status: 'Ready' })
+    })
+    expect(await submitted.json()).toEqual({ id: 1, status: 'Complete' })
+    expect(sandbox.prospects()).toHaveLength(2)
+  })
+
+  it('answers code 160 for an 11th batch', async () => {
+    await upload('/api/v5/imports', { input: input(), file: 'matchEmail\r\na@x.io\r\n' })
+    for (let i = 0; i < 9; i++) await upload('/api/v5/imports/1/batches', { file: 'matchEmail\r\na@x.io\r\n' })
+    expect((await upload('/api/v5/imports/1/batches', { file: 'matchEmail\r\na@x.io\r\n' })).body).toMatchObject({
+      code: 160
+    })
+  })
+
+  it.each([
+    ['an unknown column', 'matchEmail,favourite\r\na@x.io,x\r\n', 154, 'Invalid column in import file: favourite'],
+    ['no match column', 'email\r\na@x.io\r\n', 150, 'The import file needs exactly one match column'],
+    ['two match columns', 'matchEmail,matchId\r\na@x.io,1\r\n', 150, 'The import file needs exactly one match column']
+  ])('rejects a file with %s', async (_, file, code, message) => {
+    expect((await upload('/api/v5/imports', { input: input({ status: 'Ready' }), file })).body).toEqual({
+      code,
+      message
+    })
+  })
+
+  it('restores deleted prospects only with restoreDeleted', async () => {
+    await upload('/api/v5/imports', { input: input({ status: 'Ready' }), file: 'matchEmail\r\nd@x.io\r\n' })
+    const [{ id }] = sandbox.prospects()
+    await fetch(`${base}/api/v5/objects/prospects/${id}`, { method: 'DELETE', headers: headers() })
+    await upload('/api/v5/imports', {
+      input: input({ status: 'Ready', restoreDeleted: true }),
+      file: 'matchEmail\r\nd@x.io\r\n'
+    })
+    expect(sandbox.prospects()).toEqual([expect.objectContaining({ id, isDeleted: false })])
+  })
+
+  it('refuses imports of other operations or objects', async () => {
+    const answer = await upload('/api/v5/imports', {
+      input: JSON.stringify({ operation: 'Create', object: 'Prospect' })
+    })
+    expect(answer.body).toMatchObject({ code: 150 })
+  })
+})

@@ -1,0 +1,138 @@
+import { judgeProspectFieldName } from '../destinations/pardot/prospect-fields'
+import type { ProspectFields } from '../destinations/pardot/pardot-client'
+import { parseCsv, parseMultipart } from './csv'
+import { PardotFault, type RequestInfo, type Router } from './http'
+import { checkFields, upsertByEmail } from './prospects'
+import type { SandboxImport, SandboxState } from './state'
+
+const IMPORTS = '/api/v5/imports'
+const MAX_BATCHES_PER_IMPORT = 10
+const MAX_BATCHES_PER_DAY = 1000
+const MATCH_COLUMNS = ['matchEmail', 'matchId', 'matchSalesforceId']
+
+/** The v5 Import API for prospects: create (optionally with a file and status Ready), batches, submit, status. */
+export function importRoutes(router: Router, state: SandboxState, businessUnit: (r: RequestInfo) => string): void {
+  const find = (r: RequestInfo): SandboxImport => {
+    const found = state.imports.get(Number(r.params.id))
+    if (!found || found.businessUnitId !== businessUnit(r)) throw new PardotFault(109, 'Record not found', 404)
+    return found
+  }
+  const addBatch = (target: SandboxImport, csv: string) => {
+    if (target.batches.length >= MAX_BATCHES_PER_IMPORT) {
+      throw new PardotFault(160, 'The import has reached the maximum number of batches (10)')
+    }
+    if (state.count(state.dailyImportBatches, target.businessUnitId) > MAX_BATCHES_PER_DAY) {
+      throw new PardotFault(164, 'The daily limit of import batches (1000) has been reached')
+    }
+    target.batches.push(checkFile(state, csv))
+  }
+
+  router
+    .add('POST', IMPORTS, (r) => {
+      const parts = parseMultipart(r.rawBody, r.headers['content-type'])
+      const input = parseInput(parts.get('input'))
+      const created: SandboxImport = {
+        id: state.nextImportId++,
+        businessUnitId: businessUnit(r),
+        status: 'Open',
+        restoreDeleted: input.restoreDeleted === true,
+        createOnNoMatch: input.createOnNoMatch !== false,
+        batches: [],
+        createdCount: 0,
+        updatedCount: 0,
+        errorCount: 0
+      }
+      const file = parts.get('file')
+      if (file !== undefined) addBatch(created, file)
+      if (input.status === 'Ready') {
+        if (file === undefined) throw new PardotFault(150, 'An import submitted as Ready needs a file')
+        run(state, created)
+      }
+      state.imports.set(created.id, created)
+      return { status: 201, body: { id: created.id, status: created.status } }
+    })
+    .add('POST', `${IMPORTS}/:id/batches`, (r) => {
+      const target = find(r)
+      if (target.status !== 'Open') throw new PardotFault(150, 'Batches can only be added to an Open import')
+      const file = parseMultipart(r.rawBody, r.headers['content-type']).get('file')
+      if (file === undefined) throw new PardotFault(150, 'The batch has no file part')
+      addBatch(target, file)
+      return { status: 204 }
+    })
+    .add('PATCH', `${IMPORTS}/:id`, (r) => {
+      const target = find(r)
+      const body = r.json() as { status?: unknown } | undefined
+      if (body?.status !== 'Ready') throw new PardotFault(150, 'Only {"status": "Ready"} is accepted')
+      if (target.status !== 'Open' || target.batches.length === 0) {
+        throw new PardotFault(150, 'Only an Open import with at least one batch can be submitted')
+      }
+      run(state, target)
+      return { status: 200, body: { id: target.id, status: target.status } }
+    })
+    .add('GET', `${IMPORTS}/:id`, (r) => {
+      const target = find(r)
+      const fields = r.query.get('fields')?.split(',') ?? ['id', 'status']
+      const view: Record<string, unknown> = { ...target, batches: target.batches.length }
+      return { status: 200, body: Object.fromEntries(fields.map((name) => [name, view[name] ?? null])) }
+    })
+}
+
+function parseInput(raw: string | undefined): Record<string, unknown> {
+  let input: unknown
+  try {
+    input = JSON.parse(raw ?? '')
+  } catch {
+    throw new PardotFault(150, 'The "input" part must be JSON')
+  }
+  const valid = typeof input === 'object' && input !== null
+  const { operation, object } = (valid ? input : {}) as Record<string, unknown>
+  if (operation !== 'Upsert' || object !== 'Prospect') {
+    throw new PardotFault(150, 'Only {"operation": "Upsert", "object": "Prospect"} imports are supported')
+  }
+  return input as Record<string, unknown>
+}
+
+/** An unknown column rejects the whole file, as Pardot does; exactly one match column is allowed. */
+function checkFile(state: SandboxState, csv: string): string[][] {
+  const [header, ...rows] = parseCsv(csv)
+  if (!header) throw new PardotFault(150, 'The import file is empty')
+  const matches = header.filter((name) => MATCH_COLUMNS.includes(name))
+  if (matches.length !== 1) throw new PardotFault(150, 'The import file needs exactly one match column')
+  for (const name of header) {
+    if (MATCH_COLUMNS.includes(name)) continue
+    const kind = judgeProspectFieldName(name).kind
+    const known =
+      kind === 'writable' || (kind === 'custom' && state.customFields.some((f) => `${f.fieldId}__c` === name))
+    if (!known) throw new PardotFault(154, `Invalid column in import file: ${name}`)
+  }
+  return [header, ...rows]
+}
+
+/** Applies every row with upsert-by-email semantics; a row Pardot would refuse counts as an error. */
+function run(state: SandboxState, target: SandboxImport): void {
+  for (const [header, ...rows] of target.batches) {
+    for (const cells of rows) {
+      const row = Object.fromEntries(header.map((name, i) => [name, cells[i] ?? '']))
+      try {
+        const { matchEmail, ...rest } = row
+        const given: ProspectFields = {}
+        for (const [name, value] of Object.entries(rest)) {
+          if (value !== '') given[name] = value === 'true' ? true : value === 'false' ? false : value
+        }
+        const fields = checkFields(state, given)
+        const email = matchEmail || (typeof fields.email === 'string' ? fields.email : '')
+        if (!email || (!matchEmail && !target.createOnNoMatch))
+          throw new PardotFault(4, 'Invalid prospect email address')
+        if (!target.createOnNoMatch && state.withEmail(target.businessUnitId, matchEmail).length === 0) {
+          throw new PardotFault(109, 'No prospect matches and createOnNoMatch is off')
+        }
+        const { created } = upsertByEmail(state, target.businessUnitId, email, fields, target.restoreDeleted)
+        if (created) target.createdCount++
+        else target.updatedCount++
+      } catch {
+        target.errorCount++
+      }
+    }
+  }
+  target.status = 'Complete'
+}
