@@ -25,6 +25,7 @@ export function importRoutes(router: Router, state: SandboxState, businessUnit: 
       throw new PardotFault(164, 'The daily limit of import batches (1000) has been reached')
     }
     target.batches.push(checkFile(state, csv))
+    state.importedBytes += Buffer.byteLength(csv)
   }
 
   router

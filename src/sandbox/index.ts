@@ -21,6 +21,7 @@ export interface SandboxStats {
   totalApiCalls: number
   answers: Record<string, number>
   maxInFlight: Record<string, number>
+  importedBytes: number
   injected: { '5xx': number; '66': number; slow: number }
 }
 
@@ -74,6 +75,7 @@ export class PardotSandbox {
         .reduce((sum, [, n]) => sum + n, 0),
       answers: Object.fromEntries(this.state.answers),
       maxInFlight: Object.fromEntries(this.state.maxInFlight),
+      importedBytes: this.state.importedBytes,
       injected: { ...this.state.injected }
     }
   }

@@ -98,6 +98,8 @@ export class SandboxState {
   readonly imports = new Map<number, SandboxImport>()
   readonly dailyImportBatches = new Map<string, number>()
   nextImportId = 1
+  /** CSV bytes received by the Import API, to relate calls to data volume. */
+  importedBytes = 0
   injected = { '5xx': 0, '66': 0, slow: 0 }
   /** `<business unit> <email>` → prospect ids: upserts stay O(1) however many prospects there are. */
   private readonly emailIndex = new Map<string, Set<number>>()
@@ -138,6 +140,7 @@ export class SandboxState {
     this.inFlight.clear()
     this.maxInFlight.clear()
     this.dailyCalls.clear()
+    this.importedBytes = 0
     this.injected = { '5xx': 0, '66': 0, slow: 0 }
   }
 

@@ -1,0 +1,90 @@
+/**
+ * Bulk delivery benchmark: identify events through the local server into the embedded sandbox, one upsert per
+ * event (batching off) against Import API batches (batching on), side by side in one run.
+ */
+import { startLocalServer, type LocalServer } from '../../src/server/app'
+import type { DeliveryReport } from '../../src/server/deliver'
+
+const POST_CHUNK = 500
+const PARALLEL_POSTS = 5
+
+function events(n: number, offset: number) {
+  return Array.from({ length: n }, (_, i) => ({
+    type: 'identify',
+    userId: `user-${offset + i}`,
+    traits: {
+      email: `user${offset + i}@example.com`,
+      first_name: 'Ann',
+      last_name: `Lee ${offset + i}`,
+      company: 'Acme, Inc.',
+      title: 'Engineer',
+      address: { city: 'Austin', state: 'TX', postal_code: '78701', country: 'US' }
+    }
+  }))
+}
+
+async function post(local: LocalServer, body: unknown): Promise<DeliveryReport> {
+  const res = await fetch(`${local.url}/prospects`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body)
+  })
+  return (await res.json()) as DeliveryReport
+}
+
+export interface DeliveryRun {
+  events: number
+  batching: boolean
+  apiCalls: number
+  /** CSV megabytes uploaded to the Import API (0 with batching off). */
+  csvMegabytes: number
+  seconds: number
+  delivered: number
+  failed: number
+}
+
+/** Sends `n` events in POSTs of `chunk`, at most PARALLEL_POSTS at once, and reads the sandbox's counters. */
+export async function deliveryRun(
+  local: LocalServer,
+  n: number,
+  batching: boolean,
+  batchSize: number
+): Promise<DeliveryRun> {
+  const sandbox = local.sandbox
+  if (!sandbox) throw new Error('The delivery benchmark needs the embedded sandbox.')
+  sandbox.state.reset()
+  const chunk = batching ? batchSize : POST_CHUNK
+  const starts = Array.from({ length: Math.ceil(n / chunk) }, (_, i) => i * chunk)
+  let failed = 0
+  const began = process.hrtime.bigint()
+  const worker = async () => {
+    for (let start = starts.shift(); start !== undefined; start = starts.shift()) {
+      const report = await post(local, {
+        payload: events(Math.min(chunk, n - start), start),
+        mapping: batching ? { enable_batching: true, batch_size: batchSize } : { enable_batching: false },
+        useDefaultMappings: true
+      })
+      failed += (report.events ?? [report]).filter((e) => !e.ok).length
+    }
+  }
+  await Promise.all(Array.from({ length: PARALLEL_POSTS }, worker))
+  const seconds = Number(process.hrtime.bigint() - began) / 1e9
+  return {
+    events: n,
+    batching,
+    apiCalls: sandbox.stats().totalApiCalls,
+    csvMegabytes: sandbox.stats().importedBytes / (1024 * 1024),
+    seconds,
+    delivered: sandbox.prospects().length,
+    failed
+  }
+}
+
+export async function withLocalServer<T>(work: (local: LocalServer) => Promise<T>): Promise<T> {
+  const local = await startLocalServer({ port: 0, sandbox: { dailyQuota: 100_000_000 } })
+  try {
+    return await work(local)
+  } finally {
+    await local.close()
+  }
+}
