@@ -56,8 +56,8 @@ describe('batched upserts through the Import API', () => {
     const uploads = importApi()
     const statuses = await sendBatch(
       [
-        identify({ email: 'a@example.com', first_name: 'Ann, "the" first', last_name: 'Lee\nJr', plan: 'pro' }),
-        identify({ email: 'b@example.com', company: 'Zoë & Søn 東京', title: ' padded ' })
+        identify({ email: 'a@example.com', first_name: 'Ann, "the" first', company: 'Lee\nJr', plan: 'pro' }),
+        identify({ email: 'b@example.com', first_name: ' padded ', company: 'Zoë & Søn 東京', plan: 'basic' })
       ],
       { customFields: { Plan__c: { '@path': '$.traits.plan' } } }
     )
@@ -72,13 +72,25 @@ describe('batched upserts through the Import API', () => {
       status: 'Ready'
     })
     expect(uploads[0].csv).toBe(
-      'matchEmail,email,firstName,lastName,Plan__c,company,jobTitle\r\n' +
-        'a@example.com,a@example.com,"Ann, ""the"" first","Lee\nJr",pro,,\r\n' +
-        'b@example.com,b@example.com,,,,Zoë & Søn 東京," padded "\r\n'
+      'matchEmail,email,firstName,company,Plan__c\r\n' +
+        'a@example.com,a@example.com,"Ann, ""the"" first","Lee\nJr",pro\r\n' +
+        'b@example.com,b@example.com," padded ",Zoë & Søn 東京,basic\r\n'
     )
     expect(statuses).toEqual([
       expect.objectContaining({ status: 200, body: { importId: 7, importStatus: 'Complete' } }),
       expect.objectContaining({ status: 200, body: { importId: 7, importStatus: 'Complete' } })
+    ])
+  })
+
+  it('never writes a blank cell for a field an event did not send', async () => {
+    const uploads = importApi()
+    await sendBatch([
+      identify({ email: 'a@example.com', first_name: 'Ann' }),
+      identify({ email: 'b@example.com', company: 'B' })
+    ])
+    expect(uploads.map((u) => u.csv)).toEqual([
+      'matchEmail,email,firstName\r\na@example.com,a@example.com,Ann\r\n',
+      'matchEmail,email,company\r\nb@example.com,b@example.com,B\r\n'
     ])
   })
 

@@ -13,7 +13,6 @@ export function importRow(body: UpsertByEmailBody): ImportRow {
 
 /** RFC 4180: quote a cell holding a comma, quote or line break (or edge spaces, which readers trim). */
 export function csvCell(value: ProspectValue | undefined): string {
-  // An empty cell means "no value sent": Pardot's import leaves the field as it is.
   if (value === undefined || value === null) return ''
   const text = String(value)
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
@@ -26,54 +25,58 @@ export interface CsvFile {
 }
 
 export interface CsvPlan {
-  files: CsvFile[]
+  /** Each import: at most MAX_FILES_PER_IMPORT files sharing one header. */
+  imports: CsvFile[][]
   /** Rows that alone would pass the size limit. */
   tooLarge: number[]
 }
 
 /**
- * Writes rows as CSV files under `maxBytes` each (UTF-8), with `matchEmail` first, then `email`, then the other
- * columns in the order they first appear. Every file repeats the header.
+ * Plans the uploads for a batch. Pardot's import writes every cell of a row, blank ones too (a blank clears the
+ * field), and every file of an import must have the same header. So rows are grouped by the exact fields they
+ * carry: a row never gets a blank cell for a field its event did not send, and only an explicit null is blank.
+ * Each group is split into UTF-8 files under `maxBytes` and the files into imports of at most `perImport`.
  */
-export function csvFiles(rows: (ImportRow | undefined)[], maxBytes = MAX_FILE_BYTES): CsvPlan {
-  const columns = ['matchEmail', 'email']
-  const seen = new Set(columns)
-  for (const row of rows) {
-    for (const name of Object.keys(row ?? {})) {
-      if (seen.has(name)) continue
-      seen.add(name)
-      columns.push(name)
-    }
-  }
-  const header = columns.map(csvCell).join(',') + '\r\n'
-  const headerBytes = Buffer.byteLength(header)
-  const plan: CsvPlan = { files: [], tooLarge: [] }
-  let lines: string[] = []
-  let indices: number[] = []
-  let bytes = headerBytes
-  const flush = () => {
-    if (indices.length > 0) plan.files.push({ csv: header + lines.join(''), rows: indices })
-    lines = []
-    indices = []
-    bytes = headerBytes
-  }
+export function csvPlan(
+  rows: (ImportRow | undefined)[],
+  maxBytes = MAX_FILE_BYTES,
+  perImport = MAX_FILES_PER_IMPORT
+): CsvPlan {
+  const groups = new Map<string, number[]>()
   rows.forEach((row, index) => {
     if (!row) return
-    const line = columns.map((name) => csvCell(row[name])).join(',') + '\r\n'
-    const size = Buffer.byteLength(line)
-    if (headerBytes + size > maxBytes) return void plan.tooLarge.push(index)
-    if (bytes + size > maxBytes) flush()
-    lines.push(line)
-    indices.push(index)
-    bytes += size
+    const key = Object.keys(row).join(',')
+    groups.set(key, [...(groups.get(key) ?? []), index])
   })
-  flush()
+  const plan: CsvPlan = { imports: [], tooLarge: [] }
+  for (const [key, indices] of groups) {
+    const columns = key.split(',')
+    const header = columns.map(csvCell).join(',') + '\r\n'
+    const files: CsvFile[] = []
+    let lines: string[] = []
+    let held: number[] = []
+    let bytes = Buffer.byteLength(header)
+    const flush = () => {
+      if (held.length > 0) files.push({ csv: header + lines.join(''), rows: held })
+      lines = []
+      held = []
+      bytes = Buffer.byteLength(header)
+    }
+    for (const index of indices) {
+      const row = rows[index] ?? {}
+      const line = columns.map((name) => csvCell(row[name])).join(',') + '\r\n'
+      const size = Buffer.byteLength(line)
+      if (Buffer.byteLength(header) + size > maxBytes) {
+        plan.tooLarge.push(index)
+        continue
+      }
+      if (bytes + size > maxBytes) flush()
+      lines.push(line)
+      held.push(index)
+      bytes += size
+    }
+    flush()
+    for (let i = 0; i < files.length; i += perImport) plan.imports.push(files.slice(i, i + perImport))
+  }
   return plan
-}
-
-/** Groups files into imports of at most `perImport` batches. */
-export function importsOf<T>(files: T[], perImport = MAX_FILES_PER_IMPORT): T[][] {
-  const imports: T[][] = []
-  for (let i = 0; i < files.length; i += perImport) imports.push(files.slice(i, i + perImport))
-  return imports
 }

@@ -2,7 +2,7 @@ import { getErrorCodeFromHttpStatus, MultiStatusResponse, type RequestClient } f
 import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
 import type { Payload } from './generated-types'
-import { csvFiles, importRow, importsOf, type ImportRow } from './import-csv'
+import { csvPlan, importRow, type ImportRow } from './import-csv'
 import { upsertBody } from './upsert-body'
 
 /**
@@ -34,7 +34,7 @@ export async function performBatch(
       row && (payload[i].secondaryDeletedSearch ?? true) === restoreDeleted ? row : undefined
     )
     if (group.every((row) => row === undefined)) continue
-    const plan = csvFiles(group)
+    const plan = csvPlan(group)
     for (const index of plan.tooLarge) {
       answers.setErrorResponseAtIndex(index, {
         status: 400,
@@ -43,7 +43,7 @@ export async function performBatch(
           'This event alone makes a CSV row of 10 MB or more, over the Pardot Import API limit; shorten its fields.'
       })
     }
-    for (const files of importsOf(plan.files)) {
+    for (const files of plan.imports) {
       const indices = files.flatMap((file) => file.rows)
       try {
         const answer = await client.importProspects(
