@@ -8,9 +8,13 @@ import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '../sandbox
 import { readBody, send, type Reply } from '../sandbox/http'
 import type { ServerConfig } from './config'
 import { deliver, failure, type Credentials } from './deliver'
+import { ConcurrencyLimiter, type RetryPolicy } from './limiter'
 
 export interface LocalServerOptions extends Partial<ServerConfig> {
   sandbox?: SandboxOptions
+  /** Requests in flight to Pardot per business unit (Pardot allows 5). */
+  maxConcurrency?: number
+  retry?: RetryPolicy
   /** Client credentials for refreshing tokens against real Salesforce (target `pardot`). */
   clientId?: string
   clientSecret?: string
@@ -41,6 +45,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const target = options.target ?? 'sandbox'
   const definition = pardot as DestinationDefinition<unknown>
   const sandbox = target === 'sandbox' ? new PardotSandbox(options.sandbox) : undefined
+  const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
   // The engine refreshes the sandbox token when it expires; the next call picks up the new one.
   const sandboxCredentials: Credentials = {
     accessToken: SANDBOX_DEFAULTS.accessToken,
@@ -49,22 +54,18 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     clientSecret: SANDBOX_DEFAULTS.clientSecret
   }
 
-  const credentialsFor = (auth: unknown): { credentials: Credentials; shared: boolean } => {
+  // Without `auth`, every call shares the sandbox's credentials, so a refreshed token serves the next call too.
+  const credentialsFor = (auth: unknown): { credentials: Credentials } => {
     if (auth !== undefined) {
       if (!isObject(auth)) throw new RequestError(400, '"auth" must be an object: {accessToken, refreshToken}.')
       return {
-        credentials: {
-          clientId: options.clientId,
-          clientSecret: options.clientSecret,
-          ...(auth as Credentials)
-        },
-        shared: false
+        credentials: { clientId: options.clientId, clientSecret: options.clientSecret, ...(auth as Credentials) }
       }
     }
     if (!sandbox) {
       throw new RequestError(400, 'The target is real Pardot: send "auth" with accessToken and refreshToken.')
     }
-    return { credentials: sandboxCredentials, shared: true }
+    return { credentials: sandboxCredentials }
   }
 
   const settingsFor = (settings: unknown): JSONObject => {
@@ -144,7 +145,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     }
     if (body.mapping !== undefined && !isObject(body.mapping))
       throw new RequestError(400, '"mapping" must be an object.')
-    const { credentials, shared } = credentialsFor(body.auth)
+    const { credentials } = credentialsFor(body.auth)
     const report = await deliver(definition, {
       slug: first,
       payload: payload as unknown as SegmentEvent | SegmentEvent[],
@@ -152,11 +153,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       mapping: body.mapping as JSONObject | undefined,
       useDefaultMappings: body.useDefaultMappings === true,
       credentials,
-      onTokenRefresh: (tokens) => {
-        if (!shared) return
-        sandboxCredentials.accessToken = tokens.accessToken
-        if (tokens.refreshToken) sandboxCredentials.refreshToken = tokens.refreshToken
-      }
+      limiter,
+      retry: options.retry
     })
     return { status: report.ok || Array.isArray(payload) ? 200 : report.status, body: report }
   }

@@ -9,6 +9,7 @@ import {
 } from '@segment/actions-core'
 import { redact } from '../destinations/pardot/errors'
 import { toExchanges, type Exchange } from './exchanges'
+import { backoff, DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
 
 /** Every event matches: the caller chose the action by its URL, as with Segment's `serve`. */
 const MATCH_ALL = 'type = "identify" or type != "identify"'
@@ -26,9 +27,11 @@ export interface ActionCall {
   settings: JSONObject
   mapping?: JSONObject
   useDefaultMappings?: boolean
+  /** Read at every attempt and updated in place when the engine refreshes the token. */
   credentials: Credentials
-  /** Called when the engine refreshed the token, so the next call uses the new one. */
-  onTokenRefresh?: (tokens: RefreshAccessTokenResult) => void
+  /** Shared by all calls: keeps requests in flight per business unit under Pardot's limit. */
+  limiter?: ConcurrencyLimiter
+  retry?: RetryPolicy
 }
 
 export interface FailureReport {
@@ -49,7 +52,11 @@ export interface DeliveryReport extends EventOutcome {
   events?: EventOutcome[]
   requests: Exchange[]
   tokenRefreshed: boolean
+  /** Attempts repeated after a retryable answer, within the retry policy. */
+  retries: number
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const RETRYABLE = (status: number) => status >= 500 || [408, 423, 429].includes(status)
 
@@ -64,24 +71,21 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
     call.mapping && !call.useDefaultMappings
       ? call.mapping
       : { ...defaultValues(action.fields), ...(call.mapping ?? {}) }
-  const credentials = { ...call.credentials }
+  const credentials = call.credentials
+  const policy = call.retry ?? DEFAULT_RETRY
+  const businessUnit = String(call.settings.businessUnitID ?? '').trim()
   let tokenRefreshed = false
+  let retries = 0
   const options = {
     onTokenRefresh: (tokens: RefreshAccessTokenResult) => {
       tokenRefreshed = true
       credentials.accessToken = tokens.accessToken
       if (tokens.refreshToken) credentials.refreshToken = tokens.refreshToken
-      call.onTokenRefresh?.(tokens)
       return Promise.resolve()
     }
   }
-  const secrets = () => [
-    call.credentials.accessToken,
-    call.credentials.refreshToken,
-    call.credentials.clientSecret,
-    credentials.accessToken,
-    credentials.refreshToken
-  ]
+  const originalSecrets = [credentials.accessToken, credentials.refreshToken, credentials.clientSecret]
+  const secrets = () => [...originalSecrets, credentials.accessToken, credentials.refreshToken]
   // Settings are rebuilt for each attempt: the engine mutates the oauth object when it refreshes.
   const settings = () =>
     ({
@@ -95,36 +99,72 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
       }
     }) as unknown as JSONObject
 
-  const run = async (work: () => Promise<Result[]>): Promise<EventOutcome> => {
-    try {
-      return { ok: true, status: 200, results: await work() }
-    } catch (error) {
-      const report = failure(error, secrets())
-      return { ok: false, status: report.status, error: report }
+  /** One attempt, holding one of the business unit's slots only while it talks to Pardot. */
+  const attempt = async (work: () => Promise<Result[]>): Promise<EventOutcome> => {
+    const once = async (): Promise<EventOutcome> => {
+      try {
+        return { ok: true, status: 200, results: await work() }
+      } catch (error) {
+        const report = failure(error, secrets())
+        return { ok: false, status: report.status, error: report }
+      }
     }
+    return call.limiter ? call.limiter.run(businessUnit, once) : once()
+  }
+
+  /** Repeats a retryable failure with backoff, within the policy; then reports it, still retryable. */
+  const withRetry = async <T extends EventOutcome>(
+    run: () => Promise<T[]>,
+    again: (failed: number[]) => () => Promise<T[]>
+  ): Promise<T[]> => {
+    const started = Date.now()
+    let outcomes = await run()
+    for (let n = 1; n < policy.attempts; n++) {
+      const failed = outcomes.flatMap((o, i) => (!o.ok && o.error?.retryable ? [i] : []))
+      if (failed.length === 0) break
+      const delay = backoff(policy, n)
+      if (Date.now() - started + delay > policy.budgetMs) break
+      await sleep(delay)
+      retries += 1
+      const retried = await again(failed)()
+      outcomes = outcomes.map((o, i) => (failed.includes(i) ? retried[failed.indexOf(i)] : o))
+    }
+    return outcomes
+  }
+
+  const one = (event: SegmentEvent) =>
+    withRetry(
+      async () => [await attempt(() => destination.onEvent(event, settings(), options))],
+      () => async () => [await attempt(() => destination.onEvent(event, settings(), options))]
+    ).then(([outcome]) => outcome)
+
+  const batch = (events: SegmentEvent[]): Promise<EventOutcome[]> => {
+    const send = async (subset: SegmentEvent[]) => {
+      const outcome = await attempt(() => destination.onBatch(subset, settings(), options))
+      return outcome.ok ? fromMultistatus(outcome.results ?? []) : subset.map(() => outcome)
+    }
+    return withRetry(
+      () => send(events),
+      (failed) => () => send(failed.map((i) => events[i]))
+    )
   }
 
   let report: EventOutcome & { events?: EventOutcome[] }
   if (!Array.isArray(call.payload)) {
-    const event = call.payload
-    report = await run(() => destination.onEvent(event, settings(), options))
+    report = await one(call.payload)
   } else if (action.performBatch && mapping.enable_batching === true) {
     // As Segment's platform does: batching is the mapping's choice, in batches of at most batch_size.
     const size = Number(mapping.batch_size) || call.payload.length
-    const events: EventOutcome[] = []
-    for (let i = 0; i < call.payload.length; i += size) {
-      const batch = call.payload.slice(i, i + size)
-      const outcome = await run(() => destination.onBatch(batch, settings(), options))
-      events.push(...(outcome.ok ? fromMultistatus(outcome.results ?? []) : batch.map(() => outcome)))
-    }
+    const chunks: SegmentEvent[][] = []
+    for (let i = 0; i < call.payload.length; i += size) chunks.push(call.payload.slice(i, i + size))
+    const events = (await Promise.all(chunks.map(batch))).flat()
     report = { ok: events.every((e) => e.ok), status: 200, events }
   } else {
-    const events: EventOutcome[] = []
-    for (const event of call.payload) events.push(await run(() => destination.onEvent(event, settings(), options)))
+    const events = await Promise.all(call.payload.map(one))
     report = { ok: events.every((e) => e.ok), status: 200, events }
   }
   const requests = toExchanges(destination.responses, secrets())
-  return { ...report, requests, tokenRefreshed }
+  return { ...report, requests, tokenRefreshed, retries }
 }
 
 function fromMultistatus(results: Result[]): EventOutcome[] {

@@ -170,6 +170,62 @@ describe('batches through the local server', () => {
   })
 })
 
+describe('reliability', () => {
+  const burst = (n: number) => Array.from({ length: n }, (_, i) => identify({ email: `burst${i}@example.com` }))
+
+  it('keeps at most 5 requests in flight per business unit, so a burst never meets code 66', async () => {
+    local = await startLocalServer({ port: 0, sandbox: { latencyMs: 20 } })
+    const { body } = await post('/prospects', { payload: burst(40) })
+    expect(body.ok).toBe(true)
+    const stats = local.sandbox?.stats()
+    expect(stats?.maxInFlight[SANDBOX_DEFAULTS.businessUnitId]).toBe(5)
+    expect(stats?.answers['66']).toBeUndefined()
+    expect(await storedProspects()).toHaveLength(40)
+  })
+
+  it('retries transient failures with backoff and delivers every event', async () => {
+    local = await startLocalServer({
+      port: 0,
+      sandbox: { faults: { rate5xx: 0.3, rate66: 0.1, seed: 3 } },
+      retry: { attempts: 8, baseDelayMs: 5, maxDelayMs: 20, budgetMs: 5000 }
+    })
+    const { body } = await post('/prospects', { payload: burst(30) })
+    expect(body.ok).toBe(true)
+    expect(body.retries).toBeGreaterThan(0)
+    expect(await storedProspects()).toHaveLength(30)
+  })
+
+  it('reports an event as retryable, never final, once the retries are spent', async () => {
+    local = await startLocalServer({
+      port: 0,
+      sandbox: { faults: { rate5xx: 1 } },
+      retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 10, budgetMs: 1000 }
+    })
+    const { status, body } = await post('/prospects', { payload: identify({ email: 'a@example.com' }) })
+    expect(status).toBe(503)
+    expect(body.retries).toBe(2)
+    expect(body.error).toMatchObject({ status: 503, retryable: true })
+    expect(body.error?.message).toContain('(code 85, HTTP 503)')
+  })
+
+  it('retries a batch whose import call met the daily quota, once the quota allows', async () => {
+    local = await startLocalServer({
+      port: 0,
+      sandbox: { dailyQuota: 0 },
+      retry: { attempts: 10, baseDelayMs: 20, maxDelayMs: 40, budgetMs: 5000 }
+    })
+    setTimeout(() => local.sandbox?.configure({ dailyQuota: 100 }), 100)
+    const { body } = await post('/prospects', {
+      payload: burst(50),
+      mapping: { enable_batching: true, batch_size: 25 },
+      useDefaultMappings: true
+    })
+    expect(body.ok).toBe(true)
+    expect(body.retries).toBeGreaterThan(0)
+    expect(await storedProspects()).toHaveLength(50)
+  })
+})
+
 describe('the other routes', () => {
   beforeEach(async () => {
     local = await startLocalServer({ port: 0 })

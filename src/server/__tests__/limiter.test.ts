@@ -1,0 +1,57 @@
+import { backoff, ConcurrencyLimiter, DEFAULT_RETRY } from '../limiter'
+
+const tick = () => new Promise((resolve) => setImmediate(resolve))
+
+describe('ConcurrencyLimiter', () => {
+  it('runs at most `max` tasks per key and starts the others first come, first served', async () => {
+    const limiter = new ConcurrencyLimiter(2)
+    const started: number[] = []
+    const finish: (() => void)[] = []
+    const tasks = [0, 1, 2, 3, 4].map((n) =>
+      limiter.run('bu', () => {
+        started.push(n)
+        return new Promise<void>((resolve) => finish.push(resolve))
+      })
+    )
+    await tick()
+    expect(started).toEqual([0, 1])
+    finish[1]()
+    await tick()
+    expect(started).toEqual([0, 1, 2])
+    expect(limiter.inFlight('bu')).toBe(2)
+    finish[0]()
+    finish[2]()
+    await tick()
+    expect(started).toEqual([0, 1, 2, 3, 4])
+    finish[3]()
+    finish[4]()
+    await Promise.all(tasks)
+    expect(limiter.inFlight('bu')).toBe(0)
+  })
+
+  it('keeps business units apart', async () => {
+    const limiter = new ConcurrencyLimiter(1)
+    let release: () => void = () => undefined
+    const a = limiter.run('a', () => new Promise<void>((resolve) => (release = resolve)))
+    await expect(limiter.run('b', () => Promise.resolve('b ran'))).resolves.toBe('b ran')
+    release()
+    await a
+  })
+
+  it('frees the slot when a task fails', async () => {
+    const limiter = new ConcurrencyLimiter(1)
+    await expect(limiter.run('bu', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
+    await expect(limiter.run('bu', () => Promise.resolve(1))).resolves.toBe(1)
+  })
+
+  it('refuses a limit below 1', () => {
+    expect(() => new ConcurrencyLimiter(0)).toThrow('The concurrency limit must be a whole number ≥ 1, not 0.')
+  })
+})
+
+describe('backoff', () => {
+  it('doubles each step up to the cap, with half of it random', () => {
+    expect([1, 2, 3, 10].map((n) => backoff(DEFAULT_RETRY, n, () => 0))).toEqual([125, 250, 500, 4000])
+    expect([1, 2, 3, 10].map((n) => backoff(DEFAULT_RETRY, n, () => 1))).toEqual([250, 500, 1000, 8000])
+  })
+})

@@ -1,0 +1,63 @@
+/**
+ * At most `max` tasks at once per key (a business unit), the rest queued first come, first served: Pardot answers
+ * code 66 past 5 concurrent requests per business unit, so the server never sends a sixth.
+ */
+export class ConcurrencyLimiter {
+  private readonly running = new Map<string, number>()
+  private readonly waiting = new Map<string, (() => void)[]>()
+
+  constructor(readonly max: number) {
+    if (!Number.isInteger(max) || max < 1)
+      throw new Error(`The concurrency limit must be a whole number ≥ 1, not ${max}.`)
+  }
+
+  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    await this.acquire(key)
+    try {
+      return await task()
+    } finally {
+      this.release(key)
+    }
+  }
+
+  inFlight(key: string): number {
+    return this.running.get(key) ?? 0
+  }
+
+  private acquire(key: string): Promise<void> {
+    const running = this.inFlight(key)
+    if (running < this.max) {
+      this.running.set(key, running + 1)
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => {
+      const queue = this.waiting.get(key) ?? []
+      queue.push(resolve)
+      this.waiting.set(key, queue)
+    })
+  }
+
+  private release(key: string): void {
+    const next = this.waiting.get(key)?.shift()
+    // The slot passes straight to the next in line, so a newcomer cannot overtake it.
+    if (next) return next()
+    this.running.set(key, this.inFlight(key) - 1)
+  }
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number
+  baseDelayMs: number
+  maxDelayMs: number
+  /** No retry starts after this much time since the first attempt. */
+  budgetMs: number
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 250, maxDelayMs: 8000, budgetMs: 60_000 }
+
+/** Exponential backoff with jitter: half the step fixed, half random, so retries spread out but still back off. */
+export function backoff(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
+  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1))
+  return step / 2 + (random() * step) / 2
+}
