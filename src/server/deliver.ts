@@ -73,7 +73,8 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
       : { ...defaultValues(action.fields), ...(call.mapping ?? {}) }
   const credentials = call.credentials
   const policy = call.retry ?? DEFAULT_RETRY
-  const businessUnit = String(call.settings.businessUnitID ?? '').trim()
+  const id = call.settings.businessUnitID
+  const businessUnit = typeof id === 'string' ? id.trim() : ''
   let tokenRefreshed = false
   let retries = 0
   const options = {
