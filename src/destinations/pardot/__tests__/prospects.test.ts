@@ -284,6 +284,23 @@ describe('Upsert Prospect: input refused before any request', () => {
     expect(scope.isDone()).toBe(false)
   })
 
+  it.each([
+    ['an empty email', [null], 'Email Address is empty. Map it to the prospect’s email'],
+    ['a blank email', '   ', 'Email Address is empty.'],
+    ['a value that is not an email', 'ann at example', 'Email Address "ann at example" is not an email address.']
+  ])('refuses %s', async (_, email, message) => {
+    const { scope } = upsertScope()
+    await expect(
+      testDestination.testAction('prospects', {
+        event: createTestEvent({ type: 'identify', traits: { email } }),
+        settings,
+        auth,
+        useDefaultMappings: true
+      })
+    ).rejects.toMatchObject({ status: 400, message: expect.stringContaining(message) as string })
+    expect(scope.isDone()).toBe(false)
+  })
+
   it('refuses an object mapped to a text field', async () => {
     await expect(
       testDestination.testAction('prospects', {

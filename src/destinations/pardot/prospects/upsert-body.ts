@@ -11,6 +11,7 @@ const STANDARD_KEYS = Object.keys(standardFields) as StandardField[]
  * with Other Fields merged over them. Other Fields are checked first, so a bad one costs no request.
  */
 export function upsertBody(payload: Payload): UpsertByEmailBody {
+  checkEmail(payload.email)
   const prospect: ProspectFields = { email: payload.email }
   for (const key of STANDARD_KEYS) {
     const value = payload[key]
@@ -21,6 +22,19 @@ export function upsertBody(payload: Payload): UpsertByEmailBody {
     matchEmail: payload.email,
     prospect,
     secondaryDeletedSearch: payload.secondaryDeletedSearch
+  }
+}
+
+/** An address Pardot would refuse (code 4) is refused here, without spending an API call. */
+function checkEmail(email: string): void {
+  if (email.trim() === '') {
+    throw new PayloadValidationError(
+      'Email Address is empty. Map it to the prospect’s email, for example traits.email (identify) or properties.email (track).'
+    )
+  }
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
+    const shown = email.length > 80 ? `${email.slice(0, 80)}…` : email
+    throw new PayloadValidationError(`Email Address "${shown}" is not an email address.`)
   }
 }
 
