@@ -51,8 +51,8 @@ const otherFieldKeys = fc.oneof(
 )
 const otherFieldValue = fc.oneof(
   value,
-  fc.constantFrom(...traitKeys).map((key) => ({ '@path': `$.traits.${key}` }) as JSONValue),
-  fc.constant({ '@path': '$.traits.missing.deeply' } as JSONValue)
+  fc.constantFrom(...traitKeys).map((key) => ({ '@path': `$.traits.${key}` })),
+  fc.constant({ '@path': '$.traits.missing.deeply' })
 )
 const mapping = fc.record(
   {
@@ -93,8 +93,8 @@ describe('the prospects action under generated input', () => {
         let error: unknown
         try {
           await destination.onEvent(
-            { ...e, messageId: 'm1', timestamp: '2026-01-01T00:00:00Z' } as never,
-            { ...settings, subscription, oauth: { access_token: 'tok' } } as unknown as JSONObject
+            { ...e, messageId: 'm1', timestamp: '2026-01-01T00:00:00Z' },
+            { ...settings, subscription, oauth: { access_token: 'tok' } }
           )
         } catch (caught) {
           error = caught
