@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: prints every benchmark's figures.
- * Options: --sizes 10000,100000  --repeat 3  --batch-sizes 10000,100000
+ * Options: --sizes 10000,100000  --repeat 3  --batch-sizes 10000,100000  --cpu-events 20000  --only cpu|delivery
  */
+import { eventsPerSecond, segmentPardot } from './cpu'
 import { deliveryRun, withLocalServer, type DeliveryRun } from './delivery'
+import ours from '../../src/destinations/pardot'
+import type { DestinationDefinition } from '@segment/actions-core'
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -59,8 +62,43 @@ async function deliveryBench() {
   })
 }
 
+async function cpuBench() {
+  const events = Number(option('cpu-events', '20000'))
+  const repeat = Number(option('repeat', '3'))
+  const segment = segmentPardot()
+  const columns: [string, DestinationDefinition<unknown> | string][] = [
+    ['this destination', ours as DestinationDefinition<unknown>],
+    ["Segment's Pardot (Actions)", segment]
+  ]
+  console.log(
+    `\nCPU per event: prospects through Destination.onEvent, network stubbed in-process by nock (median of ${repeat} runs of ${events})`
+  )
+  const results = new Map<string, number[]>()
+  for (let r = 0; r < repeat; r++) {
+    for (const [name, definition] of columns) {
+      if (typeof definition === 'string') continue
+      results.set(name, [...(results.get(name) ?? []), await eventsPerSecond(definition, events)])
+    }
+  }
+  for (const [name, definition] of columns) {
+    if (typeof definition === 'string') {
+      console.log(`${name.padEnd(28)} | ${definition}`)
+      continue
+    }
+    const rate = median(results.get(name) ?? [])
+    console.log(
+      `${name.padEnd(28)} | ${Math.round(rate)} events per CPU-second | ${(1e6 / rate).toFixed(0)} CPU-µs/event`
+    )
+  }
+  const mine = results.get(columns[0][0])
+  const theirs = results.get(columns[1][0])
+  if (mine && theirs) console.log(`ratio: ${(median(mine) / median(theirs)).toFixed(2)}× Segment's events/s`)
+}
+
 async function main() {
-  await deliveryBench()
+  const only = option('only', 'all')
+  if (only === 'all' || only === 'cpu') await cpuBench()
+  if (only === 'all' || only === 'delivery') await deliveryBench()
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,52 @@
+/**
+ * Per-event CPU cost of the prospects action: events/second through Destination.onEvent, the network stubbed
+ * in-process (nock), so the figure is the engine plus our mapping, validation and request building.
+ */
+import nock from 'nock'
+import { Destination, defaultValues, type DestinationDefinition, type JSONObject } from '@segment/actions-core'
+
+const SEGMENT_PACKAGE = '@segment/action-destinations/dist/destinations/pardot'
+
+export function segmentPardot(): DestinationDefinition<unknown> | string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(SEGMENT_PACKAGE) as { default: DestinationDefinition<unknown> }).default
+  } catch {
+    return `skipped: Segment's published Pardot destination (${SEGMENT_PACKAGE}) is not installed here (the @segment/action-destinations package does not install from this registry)`
+  }
+}
+
+/** CPU-seconds (user + system) per event, turned into events per CPU-second: waiting on sockets does not count. */
+export async function eventsPerSecond(definition: DestinationDefinition<unknown>, events: number): Promise<number> {
+  const destination = new Destination(definition)
+  const action = definition.actions.prospects
+  const settings = {
+    businessUnitID: '0Uv000000000001AAA',
+    accountID: '1',
+    isSandbox: false,
+    subscription: { subscribe: 'type = "identify"', partnerAction: 'prospects', mapping: defaultValues(action.fields) },
+    oauth: { access_token: 'tok' }
+  } as unknown as JSONObject
+  nock('https://pi.pardot.com').persist().post(/.*/).reply(201, { id: 1 })
+  const event = (i: number) =>
+    ({
+      type: 'identify',
+      messageId: `m${i}`,
+      timestamp: '2026-01-01T00:00:00Z',
+      userId: `u${i}`,
+      traits: {
+        email: `user${i}@example.com`,
+        first_name: 'Ann',
+        last_name: 'Lee',
+        company: 'Acme',
+        title: 'CTO',
+        address: { city: 'Austin', state: 'TX', postal_code: '78701', country: 'US' }
+      }
+    }) as never
+  for (let i = 0; i < 500; i++) await destination.onEvent(event(i), settings) // warm-up
+  const before = process.cpuUsage()
+  for (let i = 0; i < events; i++) await destination.onEvent(event(i), settings)
+  const used = process.cpuUsage(before)
+  nock.cleanAll()
+  return events / ((used.user + used.system) / 1e6)
+}
