@@ -8,13 +8,13 @@ import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '../sandbox
 import { readBody, send, type Reply } from '../sandbox/http'
 import type { ServerConfig } from './config'
 import { deliver, failure, type Credentials } from './deliver'
-import { ConcurrencyLimiter, type RetryPolicy } from './limiter'
+import { ConcurrencyLimiter, DEFAULT_RETRY, type RetryPolicy } from './limiter'
 
 export interface LocalServerOptions extends Partial<ServerConfig> {
   sandbox?: SandboxOptions
   /** Requests in flight to Pardot per business unit (Pardot allows 5). */
   maxConcurrency?: number
-  retry?: RetryPolicy
+  retry?: Partial<RetryPolicy>
   /** Client credentials for refreshing tokens against real Salesforce (target `pardot`). */
   clientId?: string
   clientSecret?: string
@@ -154,7 +154,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       useDefaultMappings: body.useDefaultMappings === true,
       credentials,
       limiter,
-      retry: options.retry
+      retry: { ...DEFAULT_RETRY, ...options.retry }
     })
     return { status: report.ok || Array.isArray(payload) ? 200 : report.status, body: report }
   }

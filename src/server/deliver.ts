@@ -7,7 +7,7 @@ import {
   type Result,
   type SegmentEvent
 } from '@segment/actions-core'
-import { redact } from '../destinations/pardot/errors'
+import { pardotCodeIn, redact } from '../destinations/pardot/errors'
 import { toExchanges, type Exchange } from './exchanges'
 import { backoff, DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
 
@@ -103,12 +103,19 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
   /** One attempt, holding one of the business unit's slots only while it talks to Pardot. */
   const attempt = async (work: () => Promise<Result[]>): Promise<EventOutcome> => {
     const once = async (): Promise<EventOutcome> => {
+      let outcome: EventOutcome
       try {
-        return { ok: true, status: 200, results: await work() }
+        outcome = { ok: true, status: 200, results: await work() }
       } catch (error) {
         const report = failure(error, secrets())
-        return { ok: false, status: report.status, error: report }
+        outcome = { ok: false, status: report.status, error: report }
       }
+      // Paused while the slot is still held, so no queued task slips out before the pause.
+      const failures = outcome.ok ? fromMultistatus(outcome.results ?? []) : [outcome]
+      if (failures.some((f) => pardotCodeIn(f.error?.message) === 122)) {
+        call.limiter?.pause(businessUnit, policy.quotaPauseMs)
+      }
+      return outcome
     }
     return call.limiter ? call.limiter.run(businessUnit, once) : once()
   }

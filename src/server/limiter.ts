@@ -5,6 +5,7 @@
 export class ConcurrencyLimiter {
   private readonly running = new Map<string, number>()
   private readonly waiting = new Map<string, (() => void)[]>()
+  private readonly pausedUntil = new Map<string, number>()
 
   constructor(readonly max: number) {
     if (!Number.isInteger(max) || max < 1)
@@ -14,10 +15,26 @@ export class ConcurrencyLimiter {
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
     await this.acquire(key)
     try {
+      // Checked once the slot is ours, so tasks that queued before the pause wait too.
+      for (let wait = this.pauseLeft(key); wait > 0; wait = this.pauseLeft(key)) {
+        await new Promise((resolve) => setTimeout(resolve, wait))
+      }
       return await task()
     } finally {
       this.release(key)
     }
+  }
+
+  /**
+   * Holds every new task of `key` for `ms`: once Pardot says the daily quota is used up (code 122), more calls
+   * only burn requests, so the business unit waits instead of each event retrying on its own.
+   */
+  pause(key: string, ms: number): void {
+    this.pausedUntil.set(key, Math.max(this.pausedUntil.get(key) ?? 0, Date.now() + ms))
+  }
+
+  pauseLeft(key: string): number {
+    return Math.max(0, (this.pausedUntil.get(key) ?? 0) - Date.now())
   }
 
   inFlight(key: string): number {
@@ -52,9 +69,17 @@ export interface RetryPolicy {
   maxDelayMs: number
   /** No retry starts after this much time since the first attempt. */
   budgetMs: number
+  /** How long a business unit pauses after Pardot answers code 122 (daily quota used up). */
+  quotaPauseMs: number
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 250, maxDelayMs: 8000, budgetMs: 60_000 }
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 6,
+  baseDelayMs: 250,
+  maxDelayMs: 8000,
+  budgetMs: 60_000,
+  quotaPauseMs: 5000
+}
 
 /** Exponential backoff with jitter: half the step fixed, half random, so retries spread out but still back off. */
 export function backoff(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {

@@ -250,6 +250,12 @@ export function toPardotError(error: unknown, ctx: RequestContext): Error {
   return new RetryableError(`Pardot did not answer (${reason}); the event will be retried.`, 503)
 }
 
+/** The Pardot code an error message of ours carries (`Pardot answered (code 122, HTTP 400)`), if any. */
+export function pardotCodeIn(message: string | undefined): number | undefined {
+  const found = /Pardot answered \(code (\d+), HTTP \d+\)/.exec(message ?? '')
+  return found ? Number(found[1]) : undefined
+}
+
 export function pardotCode(answer: PardotAnswer): string {
   return answer.code === undefined ? `PARDOT_HTTP_${answer.status}` : `PARDOT_${answer.code}`
 }

@@ -208,11 +208,25 @@ describe('reliability', () => {
     expect(body.error?.message).toContain('(code 85, HTTP 503)')
   })
 
+  it('pauses the business unit on code 122 instead of letting every event hammer the quota', async () => {
+    local = await startLocalServer({
+      port: 0,
+      sandbox: { dailyQuota: 0 },
+      retry: { attempts: 10, baseDelayMs: 10, maxDelayMs: 20, budgetMs: 5000, quotaPauseMs: 150 }
+    })
+    setTimeout(() => local.sandbox?.configure({ dailyQuota: 1000 }), 100)
+    const { body } = await post('/prospects', { payload: burst(30) })
+    expect(body.ok).toBe(true)
+    expect(await storedProspects()).toHaveLength(30)
+    // Only the requests already in flight when the quota ran out met it; the rest waited.
+    expect(local.sandbox?.stats().answers['122']).toBeLessThanOrEqual(5)
+  })
+
   it('retries a batch whose import call met the daily quota, once the quota allows', async () => {
     local = await startLocalServer({
       port: 0,
       sandbox: { dailyQuota: 0 },
-      retry: { attempts: 10, baseDelayMs: 20, maxDelayMs: 40, budgetMs: 5000 }
+      retry: { attempts: 10, baseDelayMs: 20, maxDelayMs: 40, budgetMs: 5000, quotaPauseMs: 50 }
     })
     setTimeout(() => local.sandbox?.configure({ dailyQuota: 100 }), 100)
     const { body } = await post('/prospects', {

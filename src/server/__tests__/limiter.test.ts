@@ -49,6 +49,19 @@ describe('ConcurrencyLimiter', () => {
   })
 })
 
+describe('pausing a business unit', () => {
+  it('holds new tasks of that business unit only, until the pause ends', async () => {
+    const limiter = new ConcurrencyLimiter(5)
+    limiter.pause('bu', 80)
+    const began = Date.now()
+    await expect(limiter.run('other', () => Promise.resolve('other ran'))).resolves.toBe('other ran')
+    expect(Date.now() - began).toBeLessThan(40)
+    await limiter.run('bu', () => Promise.resolve())
+    expect(Date.now() - began).toBeGreaterThanOrEqual(75)
+    expect(limiter.pauseLeft('bu')).toBe(0)
+  })
+})
+
 describe('backoff', () => {
   it('doubles each step up to the cap, with half of it random', () => {
     expect([1, 2, 3, 10].map((n) => backoff(DEFAULT_RETRY, n, () => 0))).toEqual([125, 250, 500, 4000])

@@ -121,7 +121,7 @@ describe('no token or secret in any answer or log line', () => {
           clientSecret: WRONG_SECRET
         })
     ],
-    ['malformed JSON', () => post('/prospects', '{"payload":' as unknown)]
+    ['malformed JSON', () => post('/prospects', '{"payload":')]
   ])('%s', async (_, run) => {
     const { text } = await run()
     for (const secret of SECRETS) expect(text).not.toContain(secret)
