@@ -8,6 +8,7 @@ import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '../sandbox
 import { readBody, send, type Reply } from '../sandbox/http'
 import type { ServerConfig } from './config'
 import { deliver, failure, type Credentials } from './deliver'
+import { testerAsset } from './tester/assets'
 
 export interface LocalServerOptions extends Partial<ServerConfig> {
   sandbox?: SandboxOptions
@@ -163,7 +164,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   const server = createServer((req, res) => {
     const handle = async () => {
-      if (sandbox?.owns(new URL(req.url ?? '/', 'http://local').pathname)) return sandbox.handle(req, res)
+      const pathname = new URL(req.url ?? '/', 'http://local').pathname
+      if (sandbox?.owns(pathname)) return sandbox.handle(req, res)
+      const asset = req.method === 'GET' ? await testerAsset(pathname) : undefined
+      if (asset) {
+        res.writeHead(200, { 'content-type': asset.type }).end(asset.body)
+        return
+      }
       try {
         send(res, await routes(req))
       } catch (error) {
