@@ -9,6 +9,7 @@ import { readBody, send, type Reply } from '../sandbox/http'
 import type { ServerConfig } from './config'
 import { deliver, failure, type Credentials } from './deliver'
 import { ConcurrencyLimiter, DEFAULT_RETRY, type RetryPolicy } from './limiter'
+import { testerAsset } from './tester/assets'
 
 export interface LocalServerOptions extends Partial<ServerConfig> {
   sandbox?: SandboxOptions
@@ -161,7 +162,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   const server = createServer((req, res) => {
     const handle = async () => {
-      if (sandbox?.owns(new URL(req.url ?? '/', 'http://local').pathname)) return sandbox.handle(req, res)
+      const pathname = new URL(req.url ?? '/', 'http://local').pathname
+      if (sandbox?.owns(pathname)) return sandbox.handle(req, res)
+      const asset = req.method === 'GET' ? await testerAsset(pathname) : undefined
+      if (asset) {
+        res.writeHead(200, { 'content-type': asset.type }).end(asset.body)
+        return
+      }
       try {
         send(res, await routes(req))
       } catch (error) {

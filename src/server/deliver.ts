@@ -5,7 +5,8 @@ import {
   type JSONObject,
   type RefreshAccessTokenResult,
   type Result,
-  type SegmentEvent
+  type SegmentEvent,
+  transform
 } from '@segment/actions-core'
 import { pardotCodeIn, redact } from '../destinations/pardot/errors'
 import { toExchanges, type Exchange } from './exchanges'
@@ -49,6 +50,8 @@ export interface EventOutcome {
 }
 
 export interface DeliveryReport extends EventOutcome {
+  /** What the mapping made of the event (an array for an array of events), before the action's checks. */
+  payload?: JSONObject | JSONObject[]
   events?: EventOutcome[]
   requests: Exchange[]
   tokenRefreshed: boolean
@@ -172,7 +175,17 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
     report = { ok: events.every((e) => e.ok), status: 200, events }
   }
   const requests = toExchanges(destination.responses, secrets())
-  return { ...report, requests, tokenRefreshed, retries }
+  return { ...report, payload: mapped(mapping, call.payload), requests, tokenRefreshed, retries }
+}
+
+/** The mapped payload, computed as the engine does; a mapping it cannot apply already failed the delivery. */
+function mapped(mapping: JSONObject, payload: SegmentEvent | SegmentEvent[]): JSONObject | JSONObject[] | undefined {
+  const one = (event: SegmentEvent) => transform(mapping, event as unknown as Parameters<typeof transform>[1])
+  try {
+    return Array.isArray(payload) ? payload.map(one) : one(payload)
+  } catch {
+    return undefined
+  }
 }
 
 function fromMultistatus(results: Result[]): EventOutcome[] {

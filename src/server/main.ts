@@ -12,6 +12,7 @@ async function main() {
   })
   const lines = [
     `Pardot (Actions) local server on ${local.url}`,
+    `  event tester:  ${local.url}/   (open it in a browser)`,
     `  target:        ${config.target === 'sandbox' ? 'embedded Pardot sandbox (no account needed)' : 'real Pardot (pi.pardot.com / pi.demo.pardot.com)'}`,
     `  manifest:      GET  ${local.url}/manifest`,
     `  send an event: POST ${local.url}/prospects   {"payload": {"type": "identify", "traits": {"email": "…"}}}`,

@@ -136,6 +136,26 @@ describe('an identify through the local server lands in the sandbox', () => {
     expect(await storedProspects()).toEqual([expect.objectContaining({ email: 'a@example.com', firstName: 'A' })])
   })
 
+  it('reports the mapped payload, also when the event is refused', async () => {
+    const sent = await post('/prospects', {
+      payload: { type: 'track', event: 'Signed Up', properties: { email: 'p@example.com', company: 'Acme' } }
+    })
+    const batching = { enable_batching: false, batch_size: 10000 }
+    expect(sent.body.payload).toEqual({
+      email: 'p@example.com',
+      company: 'Acme',
+      secondaryDeletedSearch: true,
+      ...batching
+    })
+    const refused = await post('/prospects', { payload: identify({ first_name: 'Ann' }) })
+    expect(refused.body.payload).toEqual({ firstName: 'Ann', secondaryDeletedSearch: true, ...batching })
+    const each = await post('/prospects', {
+      payload: [identify({ email: 'a@example.com' }), identify({ email: 'b@example.com' })],
+      mapping: { email: { '@path': '$.traits.email' } }
+    })
+    expect(each.body.payload).toEqual([{ email: 'a@example.com' }, { email: 'b@example.com' }])
+  })
+
   it('never shows a token or secret in its answers', async () => {
     await fetch(`${local.url}/sandbox/expire-tokens`, { method: 'POST' })
     const { body } = await post('/prospects', { payload: identify({ email: 'ann@example.com' }) })

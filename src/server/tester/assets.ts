@@ -1,0 +1,20 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+/** The Event Tester's files by the path a browser asks for; nothing else on disk is reachable. */
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/tester/tester.css': { file: 'tester.css', type: 'text/css; charset=utf-8' },
+  '/tester/tester.js': { file: 'tester.js', type: 'text/javascript; charset=utf-8' }
+}
+
+export interface Asset {
+  type: string
+  body: Buffer
+}
+
+/** Read on each request, so an edited page shows on reload without a restart. */
+export async function testerAsset(path: string): Promise<Asset | undefined> {
+  const asset = ASSETS[path]
+  return asset && { type: asset.type, body: await readFile(join(__dirname, asset.file)) }
+}
