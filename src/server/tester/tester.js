@@ -125,37 +125,44 @@ function renderMapping() {
   const action = manifest.actions[$('action').value]
   $('action-description').replaceChildren(...richText(action.description))
   $('mapping').replaceChildren(
-    ...Object.entries(action.fields).map(([key, field]) => {
-      const id = `map-${key}`
-      const head = el(
-        'label',
-        { for: id },
-        field.label,
-        field.required ? el('span', { class: 'req', title: 'required' }, ' *') : '',
-        ' ',
-        el('code', { class: 'key' }, key)
-      )
-      const isKeyValue = field.type === 'object' && field.defaultObjectUI === 'keyvalue'
-      const input = isKeyValue
-        ? el(
-            'div',
-            { class: 'pairs', id, 'data-pairs': key },
-            el('button', { type: 'button', class: 'small', onclick: (e) => addPair(e.target.parentNode) }, 'Add field')
-          )
-        : el('input', { id, type: 'text', 'data-map': key, placeholder: 'default' })
-      const fallback =
-        field.default === undefined
-          ? el('p', { class: 'default' }, 'No default: not sent unless mapped.')
-          : el('p', { class: 'default' }, 'Default: ', el('code', {}, describeMapping(field.default)))
-      return el(
-        'div',
-        { class: 'field' },
-        head,
-        input,
-        isKeyValue ? undefined : fallback,
-        el('p', { class: 'hint' }, richText(field.description))
-      )
-    })
+    // Hidden fields (batch_size) are not shown in Segment's mapping UI either; their defaults still apply.
+    ...Object.entries(action.fields)
+      .filter(([, field]) => !field.unsafe_hidden)
+      .map(([key, field]) => {
+        const id = `map-${key}`
+        const head = el(
+          'label',
+          { for: id },
+          field.label,
+          field.required ? el('span', { class: 'req', title: 'required' }, ' *') : '',
+          ' ',
+          el('code', { class: 'key' }, key)
+        )
+        const isKeyValue = field.type === 'object' && field.defaultObjectUI === 'keyvalue'
+        const input = isKeyValue
+          ? el(
+              'div',
+              { class: 'pairs', id, 'data-pairs': key },
+              el(
+                'button',
+                { type: 'button', class: 'small', onclick: (e) => addPair(e.target.parentNode) },
+                'Add field'
+              )
+            )
+          : el('input', { id, type: 'text', 'data-map': key, placeholder: 'default' })
+        const fallback =
+          field.default === undefined
+            ? el('p', { class: 'default' }, 'No default: not sent unless mapped.')
+            : el('p', { class: 'default' }, 'Default: ', el('code', {}, describeMapping(field.default)))
+        return el(
+          'div',
+          { class: 'field' },
+          head,
+          input,
+          isKeyValue ? undefined : fallback,
+          el('p', { class: 'hint' }, richText(field.description))
+        )
+      })
   )
 }
 
