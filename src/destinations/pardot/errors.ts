@@ -189,6 +189,7 @@ const RETRYABLE_HTTP = new Set([408, 423, 429, 500, 502, 503, 504])
 function sentence(parts: (string | undefined)[]): string {
   return parts
     .filter((part): part is string => Boolean(part))
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .map((part) => (/[.!?]$/.test(part) ? part : `${part}.`))
     .join(' ')
 }

@@ -141,7 +141,7 @@ describe('testAuthentication', () => {
   it('explains an invalid token or a missing pardot_api scope', async () => {
     nock(PROD_API).get(PROBE).reply(401, { code: 184, message: 'access_token is invalid, unknown, or malformed' })
     await expect(testDestination.testAuthentication(settings)).rejects.toThrow(
-      'Pardot answered (code 184, HTTP 401): access_token is invalid, unknown, or malformed. the access token is invalid, unknown or expired, or the connected app lacks the pardot_api scope. If refreshing the token does not help, reconnect the destination with a connected app that has the pardot_api and refresh_token scopes.'
+      'Pardot answered (code 184, HTTP 401): access_token is invalid, unknown, or malformed. The access token is invalid, unknown or expired, or the connected app lacks the pardot_api scope. If refreshing the token does not help, reconnect the destination with a connected app that has the pardot_api and refresh_token scopes.'
     )
   })
 

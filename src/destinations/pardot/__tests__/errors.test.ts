@@ -27,7 +27,7 @@ type ErrorClass = typeof RetryableError | typeof InvalidAuthenticationError | ty
 // One row per row of the error table in shared/pardot-v5-reference.md:
 // [Pardot code, HTTP status Pardot used, error class, status the engine sees, words the user must read]
 const table: [number, number, ErrorClass, number, string][] = [
-  [66, 400, RetryableError, 429, 'more than 5 concurrent API requests'],
+  [66, 400, RetryableError, 429, 'More than 5 concurrent API requests'],
   [122, 400, RetryableError, 429, 'daily API call limit'],
   [202, 400, RetryableError, 429, 'per-minute API rate limit'],
   [85, 500, RetryableError, 503, 'internal error'],
@@ -86,7 +86,7 @@ describe('every Pardot error code becomes the right error', () => {
   it('keeps the field name of an invalid property visible (code 154)', async () => {
     nock(PROD_API).post(UPSERT).reply(400, { code: 154, message: 'Invalid property specified: Plann__c' })
     await expect(upsert()).rejects.toThrow(
-      'Pardot answered (code 154, HTTP 400): Invalid property specified: Plann__c. a field name is not a prospect property Pardot knows.'
+      'Pardot answered (code 154, HTTP 400): Invalid property specified: Plann__c. A field name is not a prospect property Pardot knows.'
     )
   })
 
