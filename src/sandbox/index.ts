@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ProspectFields } from '../destinations/pardot/pardot-client'
+import { externalActivityRoutes } from './external-activities'
 import { dice, rollFault } from './limits'
 import { OAuthFault, PardotFault, parseJsonBody, readBody, Router, send, splitHost, type RequestInfo } from './http'
 import { oauthRoutes } from './oauth'
@@ -45,6 +46,7 @@ export class PardotSandbox {
     this.roll = dice(options.faults?.seed ?? 1)
     oauthRoutes(this.login, this.state)
     prospectRoutes(this.api, this.state, (r) => String(r.headers['pardot-business-unit-id']))
+    externalActivityRoutes(this.api, this.state, (r) => String(r.headers['pardot-business-unit-id']))
   }
 
   /** Whether a path belongs to the sandbox (the local server sends the rest to the destination). */
@@ -154,6 +156,8 @@ export class PardotSandbox {
     switch (route) {
       case 'GET /sandbox/prospects':
         return { status: 200, body: this.prospects(info.query.get('businessUnitId') ?? undefined) }
+      case 'GET /sandbox/external-activities':
+        return { status: 200, body: this.state.externalActivities }
       case 'POST /sandbox/reset':
         this.state.reset()
         return { status: 204 }

@@ -64,6 +64,39 @@ export const SEED_CUSTOM_FIELDS: CustomFieldDef[] = [
   { id: 4, name: 'Interests', fieldId: 'Interests', type: 'Multi-Select', isRequired: false }
 ]
 
+export interface MarketingAppExtension {
+  /** The business unit the extension is assigned to: activities reach only that one. */
+  businessUnitId: string
+  isActive: boolean
+  /** Activity types by API name, with whether each is active. */
+  activityTypes: Record<string, boolean>
+}
+
+/** Registered in a fresh sandbox: one active extension with an active and an inactive type, one inactive extension. */
+export const SEED_EXTENSIONS: Record<string, MarketingAppExtension> = {
+  Segment_Events: {
+    businessUnitId: SANDBOX_DEFAULTS.businessUnitId,
+    isActive: true,
+    activityTypes: { Webinar_Attended: true, Trial_Started: false }
+  },
+  Legacy_Webinars: {
+    businessUnitId: SANDBOX_DEFAULTS.businessUnitId,
+    isActive: false,
+    activityTypes: { Registered: true }
+  }
+}
+
+export interface StoredExternalActivity {
+  id: number
+  businessUnitId: string
+  prospectId: number
+  extension: string
+  type: string
+  value: string
+  email: string
+  activityDate: string
+}
+
 interface AccessToken {
   expiresAt: number
   refreshToken: string
@@ -74,6 +107,8 @@ export class SandboxState {
   readonly businessUnits = new Map<string, Environment>()
   readonly prospects = new Map<number, StoredProspect>()
   readonly customFields = [...SEED_CUSTOM_FIELDS]
+  readonly extensions = new Map<string, MarketingAppExtension>()
+  readonly externalActivities: StoredExternalActivity[] = []
   readonly accessTokens = new Map<string, AccessToken>()
   readonly refreshTokens = new Map<string, { clientId: string; clientSecret: string }>()
   readonly refreshing = new Set<string>()
@@ -84,6 +119,7 @@ export class SandboxState {
   readonly dailyCalls = new Map<string, number>()
   injected = { '5xx': 0, '66': 0, slow: 0 }
   private nextProspectId = 1000
+  private nextActivityId = 1
   private activityClock = 0
   private tokenCounter = 0
 
@@ -97,6 +133,11 @@ export class SandboxState {
     this.businessUnits.set(SANDBOX_DEFAULTS.businessUnitId, 'production')
     this.businessUnits.set(SANDBOX_DEFAULTS.demoBusinessUnitId, 'demo')
     this.prospects.clear()
+    this.extensions.clear()
+    for (const [name, extension] of Object.entries(SEED_EXTENSIONS)) {
+      this.extensions.set(name, { ...extension, activityTypes: { ...extension.activityTypes } })
+    }
+    this.externalActivities.length = 0
     this.accessTokens.clear()
     this.refreshTokens.clear()
     this.refreshing.clear()
@@ -150,6 +191,12 @@ export class SandboxState {
     }
     this.prospects.set(prospect.id, prospect)
     return prospect
+  }
+
+  addExternalActivity(activity: Omit<StoredExternalActivity, 'id' | 'activityDate'>): StoredExternalActivity {
+    const stored = { id: this.nextActivityId++, activityDate: new Date().toISOString(), ...activity }
+    this.externalActivities.push(stored)
+    return stored
   }
 
   touch(prospect: StoredProspect): void {

@@ -1,25 +1,33 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
-import { customFields, email, secondaryDeletedSearch, standardFields } from './fields'
+import {
+  customFields,
+  email,
+  normalizeEmail,
+  prospectId,
+  salesforceId,
+  secondaryDeletedSearch,
+  standardFields
+} from './fields'
 import type { Payload } from './generated-types'
-import { upsertBody } from './upsert-body'
+import { writeProspect } from './match'
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Upsert Prospect',
   description:
-    'Create or update a prospect in Pardot by email address (Pardot API v5 upsertLatestByEmail). Pardot matches the email case-sensitively.',
+    'Create or update a prospect in Pardot by email address (Pardot API v5 upsertLatestByEmail), or update one by its Pardot prospect ID or Salesforce Lead/Contact ID. Pardot matches the email case-sensitively.',
   defaultSubscription: 'type = "identify"',
   fields: {
     email,
     ...standardFields,
     secondaryDeletedSearch,
-    customFields
+    customFields,
+    prospectId,
+    salesforceId,
+    normalizeEmail
   },
-  perform: (request, { settings, payload }) => {
-    const client = new PardotClient(request, settings)
-    return client.upsertProspectByEmail(upsertBody(payload))
-  }
+  perform: (request, { settings, payload }) => writeProspect(new PardotClient(request, settings), payload)
 }
 
 export default action
