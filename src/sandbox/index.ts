@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ProspectFields } from '../destinations/pardot/pardot-client'
+import { externalActivityRoutes } from './external-activities'
 import { dice, rollFault } from './limits'
 import { OAuthFault, PardotFault, parseJsonBody, readBody, Router, send, splitHost, type RequestInfo } from './http'
 import { oauthRoutes } from './oauth'
@@ -49,6 +50,7 @@ export class PardotSandbox {
     const businessUnit = (r: RequestInfo) => String(r.headers['pardot-business-unit-id'])
     prospectRoutes(this.api, this.state, businessUnit)
     importRoutes(this.api, this.state, businessUnit)
+    externalActivityRoutes(this.api, this.state, businessUnit)
   }
 
   /** Whether a path belongs to the sandbox (the local server sends the rest to the destination). */
@@ -159,6 +161,8 @@ export class PardotSandbox {
     switch (route) {
       case 'GET /sandbox/prospects':
         return { status: 200, body: this.prospects(info.query.get('businessUnitId') ?? undefined) }
+      case 'GET /sandbox/external-activities':
+        return { status: 200, body: this.state.externalActivities }
       case 'POST /sandbox/reset':
         this.state.reset()
         return { status: 204 }

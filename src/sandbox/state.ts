@@ -77,6 +77,39 @@ export interface SandboxImport {
   errorCount: number
 }
 
+export interface MarketingAppExtension {
+  /** The business unit the extension is assigned to: activities reach only that one. */
+  businessUnitId: string
+  isActive: boolean
+  /** Activity types by API name, with whether each is active. */
+  activityTypes: Record<string, boolean>
+}
+
+/** Registered in a fresh sandbox: one active extension with an active and an inactive type, one inactive extension. */
+export const SEED_EXTENSIONS: Record<string, MarketingAppExtension> = {
+  Segment_Events: {
+    businessUnitId: SANDBOX_DEFAULTS.businessUnitId,
+    isActive: true,
+    activityTypes: { Webinar_Attended: true, Trial_Started: false }
+  },
+  Legacy_Webinars: {
+    businessUnitId: SANDBOX_DEFAULTS.businessUnitId,
+    isActive: false,
+    activityTypes: { Registered: true }
+  }
+}
+
+export interface StoredExternalActivity {
+  id: number
+  businessUnitId: string
+  prospectId: number
+  extension: string
+  type: string
+  value: string
+  email: string
+  activityDate: string
+}
+
 interface AccessToken {
   expiresAt: number
   refreshToken: string
@@ -87,6 +120,8 @@ export class SandboxState {
   readonly businessUnits = new Map<string, Environment>()
   readonly prospects = new Map<number, StoredProspect>()
   readonly customFields = [...SEED_CUSTOM_FIELDS]
+  readonly extensions = new Map<string, MarketingAppExtension>()
+  readonly externalActivities: StoredExternalActivity[] = []
   readonly accessTokens = new Map<string, AccessToken>()
   readonly refreshTokens = new Map<string, { clientId: string; clientSecret: string }>()
   readonly refreshing = new Set<string>()
@@ -104,6 +139,7 @@ export class SandboxState {
   /** `<business unit> <email>` → prospect ids: upserts stay O(1) however many prospects there are. */
   private readonly emailIndex = new Map<string, Set<number>>()
   private nextProspectId = 1000
+  private nextActivityId = 1
   private activityClock = 0
   private tokenCounter = 0
 
@@ -120,6 +156,11 @@ export class SandboxState {
     this.emailIndex.clear()
     this.imports.clear()
     this.dailyImportBatches.clear()
+    this.extensions.clear()
+    for (const [name, extension] of Object.entries(SEED_EXTENSIONS)) {
+      this.extensions.set(name, { ...extension, activityTypes: { ...extension.activityTypes } })
+    }
+    this.externalActivities.length = 0
     this.accessTokens.clear()
     this.refreshTokens.clear()
     this.refreshing.clear()
@@ -191,6 +232,16 @@ export class SandboxState {
         this.emailIndex.set(key, ids.add(prospect.id))
       }
     }
+    this.touch(prospect)
+  }
+
+  addExternalActivity(activity: Omit<StoredExternalActivity, 'id' | 'activityDate'>): StoredExternalActivity {
+    const stored = { id: this.nextActivityId++, activityDate: new Date().toISOString(), ...activity }
+    this.externalActivities.push(stored)
+    return stored
+  }
+
+  touch(prospect: StoredProspect): void {
     prospect.updatedAt = new Date().toISOString()
     prospect.lastActivity = ++this.activityClock
   }

@@ -22,7 +22,16 @@ interface Rule {
   fix?: string
   /** The status a retryable error carries: 429 for limits, 503 for Pardot-side hiccups. */
   retryAs?: 429 | 503
+  /** The row holds only for this kind of request; elsewhere the code counts as unknown. */
+  only?: Operation['kind']
 }
+
+/**
+ * What a request was for, where that changes what an answer means: a 109 on a PATCH by id means
+ * that prospect is gone; a setup answer on an external activity names the Salesforce step to take.
+ */
+export type Operation =
+  { kind: 'update-prospect'; prospectId: number } | { kind: 'external-activity'; extension: string; type: string }
 
 const transient = (meaning: string): Rule => ({
   handling: 'retry',
@@ -129,7 +138,20 @@ export const PARDOT_ERROR_TABLE: Readonly<Record<number, Rule>> = {
   13: { handling: 'final', meaning: 'the request did not name the fields to return' },
   209: { handling: 'final', meaning: 'the query has more than 3 filters' },
   58: { handling: 'success', meaning: 'the prospect is already on that list' },
-  109: { handling: 'not-found', meaning: 'the record was not found' }
+  109: { handling: 'not-found', meaning: 'the record was not found' },
+  // Pardot documents no code for an extension or activity type that is not registered, not active or
+  // not assigned to the business unit. These two are our reading, unverified: they hold for external
+  // activities only, and setupStep() also recognises such an answer by its message, whatever its code.
+  228: {
+    handling: 'final',
+    only: 'external-activity',
+    meaning: 'the Marketing App Extension is not registered, not active, or not assigned to this business unit'
+  },
+  229: {
+    handling: 'final',
+    only: 'external-activity',
+    meaning: 'the activity type is not registered for this extension, or not active'
+  }
 }
 
 /** What Pardot said, read from JSON `{code, message}` or XML `<err code="N">message</err>`. */
@@ -157,9 +179,14 @@ export function readPardotAnswer(response: Pick<ModifiedResponse, 'status' | 'da
   return { status, format: 'other' }
 }
 
-export function handlingOf(answer: PardotAnswer): Handling {
-  if (answer.code === 184 || answer.status === 401) return 'refresh'
+function ruleFor(answer: PardotAnswer, operation?: Operation): Rule | undefined {
   const rule = answer.code === undefined ? undefined : PARDOT_ERROR_TABLE[answer.code]
+  return rule && (!rule.only || rule.only === operation?.kind) ? rule : undefined
+}
+
+export function handlingOf(answer: PardotAnswer, operation?: Operation): Handling {
+  if (answer.code === 184 || answer.status === 401) return 'refresh'
+  const rule = ruleFor(answer, operation)
   if (rule) return rule.handling
   if (answer.status >= 500 || answer.status === 408 || answer.status === 429) return 'retry'
   if (answer.status === 404) return 'not-found'
@@ -172,6 +199,7 @@ export interface RequestContext {
   businessUnitId: string
   isSandbox?: boolean
   isDeveloperOrg?: boolean
+  operation?: Operation
 }
 
 export function businessUnitHint(ctx: RequestContext): string {
@@ -181,6 +209,45 @@ export function businessUnitHint(ctx: RequestContext): string {
     return `${where} ${toggle} is on, so requests go to the demo host; if this business unit is in a production org, turn ${toggle} off. Otherwise check the Business Unit ID (Salesforce Setup → Account Engagement → Business Unit Setup).`
   }
   return `${where} Requests go to the production host; if this business unit is in a Salesforce sandbox turn on Sandbox Instance, and if it is an Account Engagement developer org turn on Developer Org. Otherwise check the Business Unit ID (Salesforce Setup → Account Engagement → Business Unit Setup).`
+}
+
+const SETUP = 'Salesforce Setup → Marketing App Extensions'
+
+/** The setup step an external activity lacks, when the answer is about its extension or activity type. */
+function setupStep(answer: PardotAnswer, op: Extract<Operation, { kind: 'external-activity' }>, bu: string) {
+  const message = answer.message ?? ''
+  const aboutType = answer.code === 229 || (answer.code !== 228 && /\btype\b/i.test(message))
+  if (!aboutType && answer.code !== 228 && !/extension/i.test(message)) return undefined
+  const inactive = /inactive|not active/i.test(message)
+  const [extension, type] = [`"${op.extension}"`, `"${op.type}"`]
+  if (aboutType) {
+    return inactive
+      ? `In ${SETUP}, open the extension ${extension}, then its activity type ${type}, and turn on Active in Automations.`
+      : `In ${SETUP}, open the extension ${extension}, add an activity type whose API name is ${type} and turn on Active in Automations for it. Type must be the activity type's API name, not its label.`
+  }
+  return inactive
+    ? `In ${SETUP}, open the extension ${extension} and turn on Active in Automations (its activity type ${type} must be active too).`
+    : `In ${SETUP}, create an extension whose API name is ${extension}, add the activity type ${type} to it, turn on Active in Automations for both, and assign the extension to business unit ${bu} (activities reach only the business unit the extension is assigned to). Extension must be the extension's API name, not its label.`
+}
+
+/** A fix that depends on what the request was for; it replaces the table's general one. */
+function operationFix(answer: PardotAnswer, handling: Handling, ctx: RequestContext): string | undefined {
+  const op = ctx.operation
+  if (op?.kind === 'update-prospect') {
+    if (handling === 'not-found') {
+      return `Prospect ${op.prospectId} no longer exists in this business unit (it was merged, or emptied from the recycle bin). Map Pardot Prospect ID to a current prospect ID, or leave it empty to match by Salesforce ID or email.`
+    }
+    if (answer.code === 219) {
+      return `Prospect ${op.prospectId} is in Pardot's recycle bin: restore it there, or leave Pardot Prospect ID empty so the upsert by email finds it (Search Deleted Prospects restores it).`
+    }
+  }
+  if (op?.kind === 'external-activity') {
+    if (answer.code === 4) {
+      return 'Pardot records an external activity only on an existing prospect and gives this answer too when no prospect has the email: create the prospect first (Upsert Prospect), or map Email Address to the address of an existing prospect.'
+    }
+    return setupStep(answer, op, ctx.businessUnitId)
+  }
+  return undefined
 }
 
 type RetryableStatus = NonNullable<ConstructorParameters<typeof RetryableError>[1]>
@@ -201,10 +268,11 @@ function describe(answer: PardotAnswer): string {
 
 /** Turns a Pardot failure answer into the actions-core error the engine needs to see. */
 export function pardotAnswerToError(answer: PardotAnswer, ctx: RequestContext): Error {
-  const rule = answer.code === undefined ? undefined : PARDOT_ERROR_TABLE[answer.code]
+  const rule = ruleFor(answer, ctx.operation)
   const said = describe(answer)
+  const handling = handlingOf(answer, ctx.operation)
 
-  switch (handlingOf(answer)) {
+  switch (handling) {
     case 'refresh':
       return new InvalidAuthenticationError(
         sentence([said, rule?.meaning ?? PARDOT_ERROR_TABLE[184].meaning, PARDOT_ERROR_TABLE[184].fix]),
@@ -222,12 +290,16 @@ export function pardotAnswerToError(answer: PardotAnswer, ctx: RequestContext): 
       )
     }
     case 'not-found':
-      return new IntegrationError(sentence([said, rule?.meaning ?? 'not found']), pardotCode(answer), 404)
+      return new IntegrationError(
+        sentence([said, rule?.meaning ?? 'not found', operationFix(answer, handling, ctx)]),
+        pardotCode(answer),
+        404
+      )
     default: {
       // Old paths and the wrong host answer XML 400/403 without a v5 code: the same cause as 201.
       const isBusinessUnit =
         answer.code === 201 || (!rule && answer.format === 'xml' && [400, 403].includes(answer.status))
-      const fix = isBusinessUnit ? businessUnitHint(ctx) : rule?.fix
+      const fix = isBusinessUnit ? businessUnitHint(ctx) : (operationFix(answer, handling, ctx) ?? rule?.fix)
       const status =
         answer.status >= 400 && answer.status < 500 && !RETRYABLE_HTTP.has(answer.status) ? answer.status : 400
       return new IntegrationError(sentence([said, rule?.meaning, fix]), pardotCode(answer), status)
@@ -255,6 +327,11 @@ export function toPardotError(error: unknown, ctx: RequestContext): Error {
 export function pardotCodeIn(message: string | undefined): number | undefined {
   const found = /Pardot answered \(code (\d+), HTTP \d+\)/.exec(message ?? '')
   return found ? Number(found[1]) : undefined
+}
+
+/** Whether an error from toPardotError means Pardot did not find the record. */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof IntegrationError && error.status === 404
 }
 
 export function pardotCode(answer: PardotAnswer): string {

@@ -2,6 +2,8 @@ import type { DestinationDefinition } from '@segment/actions-core'
 import { defaultValues } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { PardotClient, refreshAccessToken } from './pardot-client'
+import deleteProspect from './deleteProspect'
+import externalActivity from './externalActivity'
 import prospects from './prospects'
 import { businessUnitId, settingsFields } from './settings'
 
@@ -10,7 +12,7 @@ const destination: DestinationDefinition<Settings> = {
   slug: 'actions-pardot',
   mode: 'cloud',
   description:
-    'Send Segment identify events to Salesforce Account Engagement (Pardot) as prospects, through Pardot API v5. A drop-in replacement for the Pardot (Actions) destination.',
+    'Send Segment identify events to Salesforce Account Engagement (Pardot) as prospects, track events as external activities, and delete prospects, through Pardot API v5. A drop-in replacement for the Pardot (Actions) destination.',
 
   authentication: {
     scheme: 'oauth2',
@@ -40,8 +42,12 @@ const destination: DestinationDefinition<Settings> = {
     }
   ],
 
+  // No onDelete: Segment's user-deletion requests carry only userId and anonymousId, and Pardot
+  // finds prospects by email or id, so they cannot be mapped to a prospect (see README).
   actions: {
-    prospects
+    prospects,
+    externalActivity,
+    deleteProspect
   }
 }
 

@@ -1,6 +1,6 @@
 import type { OAuth2ClientCredentials, RefreshAccessTokenResult, RequestClient } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { oauthAnswerToError, toPardotError, type RequestContext } from './errors'
+import { isNotFound, oauthAnswerToError, toPardotError, type Operation, type RequestContext } from './errors'
 import { businessUnitId, checkSettings } from './settings'
 
 /**
@@ -48,8 +48,22 @@ export interface UpsertByEmailBody {
   fields?: string[]
 }
 
+export interface ExternalActivityBody {
+  extension: string
+  type: string
+  value: string
+  email: string
+}
+
+/** One page of a v5 query: `nextPageUrl` is null on the last page. */
+interface QueryPage {
+  values?: { id?: number }[]
+  nextPageUrl?: string | null
+}
+
 export const PROSPECTS_PATH = '/api/v5/objects/prospects'
 export const UPSERT_BY_EMAIL_PATH = `${PROSPECTS_PATH}/do/upsertLatestByEmail`
+export const EXTERNAL_ACTIVITIES_PATH = '/api/v5/external-activities'
 export const TOKEN_PATH = '/services/oauth2/token'
 export const IMPORTS_PATH = '/api/v5/imports'
 
@@ -115,6 +129,8 @@ export class PardotClient {
     }
   }
 
+  // Prospects
+
   upsertProspectByEmail(body: UpsertByEmailBody) {
     return this.send<ProspectFields>('POST', UPSERT_BY_EMAIL_PATH, { json: body })
   }
@@ -142,16 +158,52 @@ export class PardotClient {
     return (await this.send<ImportAnswer>('PATCH', path, { json: { status: 'Ready' } })).data
   }
 
+  /** PATCH: the fields given change, every other field stays as it is. */
+  updateProspect(prospectId: number, fields: ProspectFields) {
+    const operation: Operation = { kind: 'update-prospect', prospectId }
+    return this.send<unknown>('PATCH', `${PROSPECTS_PATH}/${prospectId}`, { json: fields }, operation)
+  }
+
+  /** The ids of every prospect (not in the recycle bin) matching the filter, across all pages. */
+  async findProspectIds(filter: { email: string } | { salesforceId: string }): Promise<number[]> {
+    const ids: number[] = []
+    let path: string | undefined = `${PROSPECTS_PATH}?${new URLSearchParams({ fields: 'id', ...filter }).toString()}`
+    while (path) {
+      const page: QueryPage = (await this.send<QueryPage>('GET', path, {})).data
+      for (const { id } of page.values ?? []) if (typeof id === 'number') ids.push(id)
+      // Only the path and query of Pardot's next-page URL are used: every request stays on the API host.
+      const next: URL | undefined = page.nextPageUrl ? new URL(page.nextPageUrl, this.hosts.api) : undefined
+      path = next ? `${next.pathname}${next.search}` : undefined
+    }
+    return ids
+  }
+
+  /** Moves the prospect to the recycle bin; one already gone counts as done. */
+  async deleteProspect(prospectId: number): Promise<void> {
+    try {
+      await this.send<unknown>('DELETE', `${PROSPECTS_PATH}/${prospectId}`, {})
+    } catch (error) {
+      if (!isNotFound(error)) throw error
+    }
+  }
+
+  // External activities
+
+  createExternalActivity(body: ExternalActivityBody) {
+    const operation: Operation = { kind: 'external-activity', extension: body.extension, type: body.type }
+    return this.send<unknown>('POST', EXTERNAL_ACTIVITIES_PATH, { json: body }, operation)
+  }
+
   /** The cheapest authenticated v5 read: proves host, business unit, token and scope at once. */
   probe() {
     return this.send<unknown>('GET', PROSPECTS_PATH, { searchParams: { fields: 'id', limit: '1' } })
   }
 
-  private async send<T>(method: Method, path: string, options: SendOptions) {
+  private async send<T>(method: Method, path: string, options: SendOptions, operation?: Operation) {
     try {
       return await this.request<T>(`${this.hosts.api}${path}`, { method, ...options })
     } catch (error) {
-      throw toPardotError(error, this.context)
+      throw toPardotError(error, operation ? { ...this.context, operation } : this.context)
     }
   }
 }

@@ -140,7 +140,7 @@ describe('an identify through the local server lands in the sandbox', () => {
     const sent = await post('/prospects', {
       payload: { type: 'track', event: 'Signed Up', properties: { email: 'p@example.com', company: 'Acme' } }
     })
-    const batching = { enable_batching: false, batch_size: 10000 }
+    const batching = { normalizeEmail: false, enable_batching: false, batch_size: 10000 }
     expect(sent.body.payload).toEqual({
       email: 'p@example.com',
       company: 'Acme',
@@ -312,7 +312,7 @@ describe('the other routes', () => {
     const answer = await post('/nope', { payload: {} })
     expect(answer.status).toBe(404)
     expect(answer.body.error?.message).toBe(
-      'No action "nope". Routes: /manifest, /authenticate, /refreshAccessToken, /prospects.'
+      'No action "nope". Routes: /manifest, /authenticate, /refreshAccessToken, /prospects, /externalActivity, /deleteProspect.'
     )
   })
 })

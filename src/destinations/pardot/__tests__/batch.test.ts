@@ -186,6 +186,38 @@ describe('batched upserts through the Import API', () => {
   })
 })
 
+describe('events matched by id in a batch', () => {
+  it('keep their single-event PATCH, the others go to the import', async () => {
+    const uploads = importApi()
+    let patched: unknown
+    nock(PROD_API)
+      .patch('/api/v5/objects/prospects/42', (body: unknown) => ((patched = body), true))
+      .reply(204)
+    const statuses = await sendBatch(
+      [identify({ email: 'a@example.com', pardot_id: '42' }), identify({ email: 'b@example.com' })],
+      { prospectId: { '@path': '$.traits.pardot_id' } }
+    )
+    expect(patched).toEqual({ email: 'a@example.com' })
+    expect(uploads.map((u) => u.csv)).toEqual(['matchEmail,email\r\nb@example.com,b@example.com\r\n'])
+    expect(statuses.map((s) => s.status)).toEqual([200, 200])
+    expect(statuses[0]).toMatchObject({ body: { matchedBy: 'prospectId' } })
+  })
+
+  it('answer a stale prospect id with its own final error', async () => {
+    importApi()
+    nock(PROD_API).patch('/api/v5/objects/prospects/42').reply(404, { code: 109, message: 'Record not found' })
+    const statuses = await sendBatch(
+      [identify({ email: 'a@example.com', pardot_id: '42' }), identify({ email: 'b@example.com' })],
+      { prospectId: { '@path': '$.traits.pardot_id' } }
+    )
+    expect(statuses[0]).toMatchObject({
+      status: 404,
+      errormessage: expect.stringContaining('Prospect 42 no longer exists') as string
+    })
+    expect(statuses[1]).toMatchObject({ status: 200 })
+  })
+})
+
 describe('Pardot errors on the import call', () => {
   it.each([
     [400, 66, 429, 'RETRYABLE_ERROR'],

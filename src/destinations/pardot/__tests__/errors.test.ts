@@ -58,9 +58,25 @@ const table: [number, number, ErrorClass, number, string][] = [
   [109, 404, IntegrationError, 404, 'record was not found']
 ]
 
+// Rows that hold for external activities only: [code, HTTP status, status the engine sees, words the user must read]
+const externalActivityTable: [number, number, number, string][] = [
+  [228, 400, 400, 'create an extension whose API name is "Segment_Events"'],
+  [229, 400, 400, 'add an activity type whose API name is "Webinar_Attended"']
+]
+
+function externalActivity() {
+  return testDestination.testAction('externalActivity', {
+    event: createTestEvent({ type: 'track', properties: { email: 'ann@example.com' } }),
+    settings,
+    auth,
+    mapping: { extension: 'Segment_Events', type: 'Webinar_Attended' },
+    useDefaultMappings: true
+  })
+}
+
 describe('every Pardot error code becomes the right error', () => {
   it('covers every row of the module table (and nothing the table lacks)', () => {
-    const tested = new Set(table.map(([code]) => code))
+    const tested = new Set([...table, ...externalActivityTable].map(([code]) => code))
     const untested = Object.keys(PARDOT_ERROR_TABLE)
       .map(Number)
       .filter((code) => code !== 58 && !tested.has(code))
@@ -77,6 +93,30 @@ describe('every Pardot error code becomes the right error', () => {
     const message = (error as Error).message
     expect(message).toContain(`Pardot answered (code ${code}, HTTP ${httpStatus}): Pardot says ${code}.`)
     expect(message).toContain(words)
+  })
+
+  it.each(externalActivityTable)(
+    'code %i (HTTP %i) on an external activity',
+    async (code, httpStatus, status, words) => {
+      nock(PROD_API)
+        .post('/api/v5/external-activities')
+        .reply(httpStatus, { code, message: `Pardot says ${code}` })
+      const error = await externalActivity().catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(IntegrationError)
+      expect(error).toMatchObject({ status, code: `PARDOT_${code}` })
+      expect((error as Error).message).toContain(
+        `Pardot answered (code ${code}, HTTP ${httpStatus}): Pardot says ${code}.`
+      )
+      expect((error as Error).message).toContain(words)
+    }
+  )
+
+  it('reads the external-activity codes as unknown on other requests', async () => {
+    nock(PROD_API).post(UPSERT).reply(400, { code: 228, message: 'Something else' })
+    await expect(upsert()).rejects.toMatchObject({
+      status: 400,
+      message: 'Pardot answered (code 228, HTTP 400): Something else.'
+    })
   })
 
   it('code 58 (already on the list) counts as success', () => {

@@ -22,7 +22,7 @@ const text = (label: string, description: string, defaultPath?: string): InputFi
 export const email: InputField = {
   label: 'Email Address',
   description:
-    "The prospect's email address, used to find the prospect to update. If several prospects have it, the one with the latest activity is updated; if none has it, a prospect is created. Pardot matches emails case-sensitively: `Ann@x.com` and `ann@x.com` are two prospects.",
+    "The prospect's email address, used to find the prospect to update (unless Pardot Prospect ID or Salesforce ID finds it). If several prospects have it, the one with the latest activity is updated; if none has it, a prospect is created. Pardot matches emails case-sensitively: `Ann@x.com` and `ann@x.com` are two prospects.",
   type: 'string',
   required: true,
   default: traitOrProperty('email')
@@ -53,6 +53,31 @@ export const secondaryDeletedSearch: InputField = {
   type: 'boolean',
   required: true,
   default: true
+}
+
+export const prospectId: InputField = {
+  label: 'Pardot Prospect ID',
+  description:
+    "The prospect's ID in Pardot (a whole number). When set, that prospect is updated (PATCH) with the mapped fields, including Email Address, so its email can change without ambiguity; no prospect is created, and Search Deleted Prospects does not apply. Leave empty to match by Salesforce ID or email.",
+  type: 'string',
+  required: false
+}
+
+export const salesforceId: InputField = {
+  label: 'Salesforce ID',
+  description:
+    'The ID of the Salesforce Lead (starts with `00Q`) or Contact (starts with `003`) the prospect is synced with, 15 or 18 characters. Used when Pardot Prospect ID is empty: the prospects with this Salesforce ID are updated (PATCH); if none has it, the prospect is upserted by email as usual. A 15-character ID is sent in its 18-character form.',
+  type: 'string',
+  required: false
+}
+
+export const normalizeEmail: InputField = {
+  label: 'Normalize Email',
+  description:
+    'If true, Email Address (and an `email` key in Other Fields) is trimmed and lower-cased before it is sent. Off by default because Pardot matches emails case-sensitively: a prospect stored as `Ann@x.com` would no longer be found by `ann@x.com`, and a second prospect would be created. Turn it on for a new setup, or once existing prospects have lower-case emails.',
+  type: 'boolean',
+  required: false,
+  default: false
 }
 
 export const customFields: InputField = {

@@ -2,7 +2,7 @@
 
 export interface Payload {
   /**
-   * The prospect's email address, used to find the prospect to update. If several prospects have it, the one with the latest activity is updated; if none has it, a prospect is created. Pardot matches emails case-sensitively: `Ann@x.com` and `ann@x.com` are two prospects.
+   * The prospect's email address, used to find the prospect to update (unless Pardot Prospect ID or Salesforce ID finds it). If several prospects have it, the one with the latest activity is updated; if none has it, a prospect is created. Pardot matches emails case-sensitively: `Ann@x.com` and `ann@x.com` are two prospects.
    */
   email: string
   /**
@@ -63,6 +63,18 @@ export interface Payload {
   customFields?: {
     [k: string]: unknown
   }
+  /**
+   * The prospect's ID in Pardot (a whole number). When set, that prospect is updated (PATCH) with the mapped fields, including Email Address, so its email can change without ambiguity; no prospect is created, and Search Deleted Prospects does not apply. Leave empty to match by Salesforce ID or email.
+   */
+  prospectId?: string
+  /**
+   * The ID of the Salesforce Lead (starts with `00Q`) or Contact (starts with `003`) the prospect is synced with, 15 or 18 characters. Used when Pardot Prospect ID is empty: the prospects with this Salesforce ID are updated (PATCH); if none has it, the prospect is upserted by email as usual. A 15-character ID is sent in its 18-character form.
+   */
+  salesforceId?: string
+  /**
+   * If true, Email Address (and an `email` key in Other Fields) is trimmed and lower-cased before it is sent. Off by default because Pardot matches emails case-sensitively: a prospect stored as `Ann@x.com` would no longer be found by `ann@x.com`, and a second prospect would be created. Turn it on for a new setup, or once existing prospects have lower-case emails.
+   */
+  normalizeEmail?: boolean
   /**
    * Send events in batches through the Pardot Import API: one API call per batch instead of one per event, so a backfill or a busy source stays within the daily API call limit. Each event still becomes the same upsert by email. Pardot applies imports asynchronously, so a row Pardot rejects shows in the import’s error count, not as a failed event.
    */

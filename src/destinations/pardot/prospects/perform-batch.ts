@@ -3,6 +3,7 @@ import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
 import type { Payload } from './generated-types'
 import { csvPlan, importRow, type ImportRow } from './import-csv'
+import { writeProspect } from './match'
 import { upsertBody } from './upsert-body'
 
 /**
@@ -15,7 +16,21 @@ export async function performBatch(
 ): Promise<MultiStatusResponse> {
   const client = new PardotClient(request, settings)
   const answers = new MultiStatusResponse()
+  // An event matched by Pardot or Salesforce ID is a PATCH (with its own fallback), not an upsert by email: it
+  // keeps its single-event semantics, one request of its own.
+  const byId = (event: Payload) => Boolean(event.prospectId?.trim() || event.salesforceId?.trim())
+  for (const [index, event] of payload.entries()) {
+    if (!byId(event)) continue
+    try {
+      await writeProspect(client, event)
+      const matchedBy = event.prospectId?.trim() ? 'prospectId' : 'salesforceId'
+      answers.setSuccessResponseAtIndex(index, { status: 200, sent: {}, body: { matchedBy } })
+    } catch (error) {
+      setError(answers, index, error)
+    }
+  }
   const rows: (ImportRow | undefined)[] = payload.map((event, index) => {
+    if (byId(event)) return undefined
     try {
       return importRow(upsertBody(event))
     } catch (error) {
@@ -58,17 +73,19 @@ export async function performBatch(
           })
         }
       } catch (error) {
-        const { status = 500, message } = error as { status?: number; message: string }
-        for (const index of indices) {
-          answers.setErrorResponseAtIndex(index, {
-            status,
-            errortype: getErrorCodeFromHttpStatus(status),
-            errormessage: message,
-            sent: rows[index] ?? {}
-          })
-        }
+        for (const index of indices) setError(answers, index, error, rows[index])
       }
     }
   }
   return answers
+}
+
+function setError(answers: MultiStatusResponse, index: number, error: unknown, sent?: ImportRow): void {
+  const { status = 500, message } = error as { status?: number; message: string }
+  answers.setErrorResponseAtIndex(index, {
+    status,
+    errortype: getErrorCodeFromHttpStatus(status),
+    errormessage: message,
+    ...(sent ? { sent } : {})
+  })
 }

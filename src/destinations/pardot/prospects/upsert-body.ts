@@ -11,15 +11,18 @@ const STANDARD_KEYS = Object.keys(standardFields) as StandardField[]
  * with Other Fields merged over them. Other Fields are checked first, so a bad one costs no request.
  */
 export function upsertBody(payload: Payload): UpsertByEmailBody {
-  checkEmail(payload.email)
-  const prospect: ProspectFields = { email: payload.email }
+  const email = payload.normalizeEmail ? normalized(payload.email) : payload.email
+  checkEmail(email)
+  const prospect: ProspectFields = { email }
   for (const key of STANDARD_KEYS) {
     const value = payload[key]
     if (value !== undefined && value !== null && value !== '') prospect[key] = value
   }
-  Object.assign(prospect, checkOtherFields(payload.customFields))
+  const other = checkOtherFields(payload.customFields)
+  if (payload.normalizeEmail && typeof other.email === 'string') other.email = normalized(other.email)
+  Object.assign(prospect, other)
   return {
-    matchEmail: payload.email,
+    matchEmail: email,
     prospect,
     secondaryDeletedSearch: payload.secondaryDeletedSearch
   }
@@ -36,6 +39,10 @@ function checkEmail(email: string): void {
     const shown = email.length > 80 ? `${email.slice(0, 80)}…` : email
     throw new PayloadValidationError(`Email Address "${shown}" is not an email address.`)
   }
+}
+
+function normalized(email: string): string {
+  return email.trim().toLowerCase()
 }
 
 /** Refuses, all at once, every Other Fields entry Pardot would reject or misread. */

@@ -84,6 +84,7 @@ it('sends a sample identify and shows the payload, the request, the answer and t
     company: 'Acme Corp',
     jobTitle: 'CTO',
     secondaryDeletedSearch: true,
+    normalizeEmail: false,
     enable_batching: false,
     batch_size: 10000
   })
@@ -122,6 +123,7 @@ it('refuses the sample without an email with the validation message and what to 
     firstName: 'Dan',
     company: 'Initech',
     secondaryDeletedSearch: true,
+    normalizeEmail: false,
     enable_batching: false,
     batch_size: 10000
   })

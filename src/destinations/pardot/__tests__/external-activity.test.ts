@@ -1,0 +1,168 @@
+import nock from 'nock'
+import { createTestEvent, createTestIntegration, IntegrationError, type JSONObject } from '@segment/actions-core'
+import definition from '../index'
+import { auth, BUSINESS_UNIT, PROD_API, settings } from './helpers'
+
+const testDestination = createTestIntegration(definition)
+const ACTIVITIES = '/api/v5/external-activities'
+const mapping = { extension: 'Segment_Events', type: 'Webinar_Attended' }
+
+function track(event: Parameters<typeof createTestEvent>[0], withMapping: JSONObject = mapping) {
+  return testDestination.testAction('externalActivity', {
+    event: createTestEvent({ type: 'track', event: 'Webinar Attended', messageId: 'msg-1', ...event }),
+    settings,
+    auth,
+    mapping: withMapping,
+    useDefaultMappings: true
+  })
+}
+
+function activityScope(status = 201, answer: JSONObject = { id: 1 }) {
+  const received: { body?: unknown } = {}
+  const scope = nock(PROD_API)
+    .post(ACTIVITIES, (body: unknown) => {
+      received.body = body
+      return true
+    })
+    .reply(status, answer)
+  return { scope, received }
+}
+
+describe('Send External Activity: what Pardot receives', () => {
+  it('posts extension, type, value (the messageId by default) and the email from properties', async () => {
+    const { scope, received } = activityScope()
+    const [response] = await track({ traits: undefined, properties: { email: 'ann@example.com' } })
+    expect(scope.isDone()).toBe(true)
+    expect(response.url).toBe(`${PROD_API}${ACTIVITIES}`)
+    expect(received.body).toEqual({
+      extension: 'Segment_Events',
+      type: 'Webinar_Attended',
+      value: 'msg-1',
+      email: 'ann@example.com'
+    })
+  })
+
+  it('falls back to context.traits.email when the event has no email of its own', async () => {
+    const { received } = activityScope()
+    await track({ traits: undefined, properties: {}, context: { traits: { email: 'ctx@example.com' } } })
+    expect(received.body).toMatchObject({ email: 'ctx@example.com' })
+  })
+
+  it('prefers properties.email over context.traits.email', async () => {
+    const { received } = activityScope()
+    await track({
+      traits: undefined,
+      properties: { email: 'prop@example.com' },
+      context: { traits: { email: 'ctx@example.com' } }
+    })
+    expect(received.body).toMatchObject({ email: 'prop@example.com' })
+  })
+
+  it('sends a mapped value', async () => {
+    const { received } = activityScope()
+    await track(
+      { properties: { email: 'ann@example.com', webinar: 'Q3 launch' } },
+      { ...mapping, value: { '@path': '$.properties.webinar' } }
+    )
+    expect(received.body).toMatchObject({ value: 'Q3 launch' })
+  })
+})
+
+describe('Send External Activity: input refused before any request', () => {
+  it('refuses an event without an email', async () => {
+    const { scope } = activityScope()
+    await expect(track({ traits: undefined, properties: {} })).rejects.toThrow(
+      "The root value is missing the required field 'email'."
+    )
+    expect(scope.isDone()).toBe(false)
+  })
+
+  it('refuses a missing extension', async () => {
+    await expect(track({ properties: { email: 'ann@example.com' } }, { type: 'Webinar_Attended' })).rejects.toThrow(
+      "The root value is missing the required field 'extension'."
+    )
+  })
+
+  it('refuses labels instead of API names, naming both', async () => {
+    const { scope } = activityScope()
+    await expect(
+      track({ properties: { email: 'ann@example.com' } }, { extension: 'Segment Events', type: 'Webinar attended!' })
+    ).rejects.toMatchObject({
+      status: 400,
+      message:
+        'Extension "Segment Events" is not an API name: use the DeveloperName from Salesforce Setup → Marketing App Extensions (letters, digits and underscores, starting with a letter, such as Webinar_Attended), not the label. Activity Type "Webinar attended!" is not an API name: use the DeveloperName from Salesforce Setup → Marketing App Extensions (letters, digits and underscores, starting with a letter, such as Webinar_Attended), not the label.'
+    })
+    expect(scope.isDone()).toBe(false)
+  })
+
+  it('refuses a value longer than Pardot keeps', async () => {
+    await expect(
+      track({ properties: { email: 'ann@example.com' } }, { ...mapping, value: 'x'.repeat(101) })
+    ).rejects.toThrow('Value is 101 characters long; Pardot accepts at most 100. Map a shorter identifier.')
+  })
+})
+
+describe('Send External Activity: what a Pardot refusal tells the user', () => {
+  const fails = (code: number, message: string) => {
+    activityScope(400, { code, message })
+    return track({ properties: { email: 'ann@example.com' } }).catch((e: unknown) => e)
+  }
+  const SETUP = 'Salesforce Setup → Marketing App Extensions'
+
+  it('an unregistered extension: create it, add the type, activate both, assign it to the business unit', async () => {
+    const error = await fails(
+      228,
+      'Invalid extension: Segment_Events is not a Marketing App Extension of this business unit'
+    )
+    expect(error).toBeInstanceOf(IntegrationError)
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'PARDOT_228',
+      message: `Pardot answered (code 228, HTTP 400): Invalid extension: Segment_Events is not a Marketing App Extension of this business unit. The Marketing App Extension is not registered, not active, or not assigned to this business unit. In ${SETUP}, create an extension whose API name is "Segment_Events", add the activity type "Webinar_Attended" to it, turn on Active in Automations for both, and assign the extension to business unit ${BUSINESS_UNIT} (activities reach only the business unit the extension is assigned to). Extension must be the extension's API name, not its label.`
+    })
+  })
+
+  it('an inactive extension: turn on Active in Automations', async () => {
+    const error = (await fails(228, 'Extension Segment_Events is not active')) as Error
+    expect(error.message).toContain(
+      `In ${SETUP}, open the extension "Segment_Events" and turn on Active in Automations (its activity type "Webinar_Attended" must be active too).`
+    )
+  })
+
+  it('an unregistered activity type: add it to the extension', async () => {
+    const error = (await fails(
+      229,
+      'Invalid type: Webinar_Attended is not an activity type of extension Segment_Events'
+    )) as Error
+    expect(error.message).toBe(
+      `Pardot answered (code 229, HTTP 400): Invalid type: Webinar_Attended is not an activity type of extension Segment_Events. The activity type is not registered for this extension, or not active. In ${SETUP}, open the extension "Segment_Events", add an activity type whose API name is "Webinar_Attended" and turn on Active in Automations for it. Type must be the activity type's API name, not its label.`
+    )
+  })
+
+  it('an inactive activity type: turn on Active in Automations for it', async () => {
+    const error = (await fails(229, 'Activity type Webinar_Attended is not active')) as Error
+    expect(error.message).toContain(
+      `In ${SETUP}, open the extension "Segment_Events", then its activity type "Webinar_Attended", and turn on Active in Automations.`
+    )
+  })
+
+  it('recognises a setup answer by its message when the code is another one', async () => {
+    const error = await fails(151, 'Invalid value specified for type: Webinar_Attended')
+    expect(error).toMatchObject({ status: 400, code: 'PARDOT_151' })
+    expect((error as Error).message).toContain(
+      `In ${SETUP}, open the extension "Segment_Events", add an activity type whose API name is "Webinar_Attended"`
+    )
+  })
+
+  it('says the prospect must exist when Pardot does not know the email (code 4)', async () => {
+    const error = (await fails(4, 'Invalid prospect email address')) as Error
+    expect(error.message).toBe(
+      'Pardot answered (code 4, HTTP 400): Invalid prospect email address. The email address is not valid. Pardot records an external activity only on an existing prospect and gives this answer too when no prospect has the email: create the prospect first (Upsert Prospect), or map Email Address to the address of an existing prospect.'
+    )
+  })
+
+  it('keeps other failures as they are: a token error stays a 401', async () => {
+    activityScope(401, { code: 184, message: 'access_token is invalid' })
+    await expect(track({ properties: { email: 'ann@example.com' } })).rejects.toMatchObject({ status: 401 })
+  })
+})

@@ -1,0 +1,30 @@
+import type { ActionDefinition } from '@segment/actions-core'
+import type { Settings } from '../generated-types'
+import { PardotClient } from '../pardot-client'
+import { traitOrProperty } from '../prospects/fields'
+import type { Payload } from './generated-types'
+
+const action: ActionDefinition<Settings, Payload> = {
+  title: 'Delete Prospect',
+  description:
+    'Move every prospect with an email address to the Pardot recycle bin, for privacy requests. No prospect with the address counts as done. No default subscription: choose the events that should delete.',
+  fields: {
+    email: {
+      label: 'Email Address',
+      description:
+        'Every prospect with exactly this address is moved to the recycle bin. Pardot matches emails case-sensitively, so `Ann@x.com` does not delete `ann@x.com`.',
+      type: 'string',
+      required: true,
+      default: traitOrProperty('email')
+    }
+  },
+  perform: async (request, { settings, payload }) => {
+    const client = new PardotClient(request, settings)
+    // Every page is read before the first delete: deleting while paging could shift the pages.
+    const ids = await client.findProspectIds({ email: payload.email })
+    for (const id of ids) await client.deleteProspect(id)
+    return { deleted: ids }
+  }
+}
+
+export default action

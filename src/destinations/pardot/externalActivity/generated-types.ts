@@ -1,0 +1,20 @@
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface Payload {
+  /**
+   * The email address of the prospect the activity belongs to. The prospect must exist; if several prospects have the address, Pardot picks the one with the latest activity. Matched case-sensitively.
+   */
+  email: string
+  /**
+   * The API name (DeveloperName) of the Marketing App Extension in Salesforce Setup, for example `Segment_Events`. Not its label.
+   */
+  extension: string
+  /**
+   * The API name (DeveloperName) of an activity type of that extension, for example `Webinar_Attended`. Not its label.
+   */
+  type: string
+  /**
+   * Identifies this activity, at most 100 characters. Automation rules can match on it. Defaults to the event’s messageId.
+   */
+  value: string
+}
