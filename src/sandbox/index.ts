@@ -2,9 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ProspectFields } from '../destinations/pardot/pardot-client'
 import { dice, rollFault } from './limits'
 import { OAuthFault, PardotFault, parseJsonBody, readBody, Router, send, splitHost, type RequestInfo } from './http'
+import { customFieldRoutes } from './custom-fields'
+import { listRoutes } from './lists'
 import { oauthRoutes } from './oauth'
 import { prospectRoutes } from './prospects'
-import { SANDBOX_DEFAULTS, SandboxState, type Environment, type FaultOptions, type SandboxOptions } from './state'
+import {
+  SANDBOX_DEFAULTS,
+  SandboxState,
+  type Environment,
+  type FaultOptions,
+  type SandboxOptions,
+  type StoredListMembership
+} from './state'
 
 export { SANDBOX_DEFAULTS, type SandboxOptions, type FaultOptions }
 
@@ -45,6 +54,8 @@ export class PardotSandbox {
     this.roll = dice(options.faults?.seed ?? 1)
     oauthRoutes(this.login, this.state)
     prospectRoutes(this.api, this.state, (r) => String(r.headers['pardot-business-unit-id']))
+    listRoutes(this.api, this.state, (r) => String(r.headers['pardot-business-unit-id']))
+    customFieldRoutes(this.api, this.state)
   }
 
   /** Whether a path belongs to the sandbox (the local server sends the rest to the destination). */
@@ -79,6 +90,12 @@ export class PardotSandbox {
     return [...this.state.prospects.values()]
       .filter((p) => !businessUnitId || p.businessUnitId === businessUnitId)
       .map((p) => ({ id: p.id, businessUnitId: p.businessUnitId, isDeleted: p.isDeleted, ...p.fields }))
+  }
+
+  listMemberships(businessUnitId?: string): StoredListMembership[] {
+    return [...this.state.listMemberships.values()]
+      .filter((m) => !businessUnitId || m.businessUnitId === businessUnitId)
+      .map((m) => ({ ...m }))
   }
 
   readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -154,6 +171,8 @@ export class PardotSandbox {
     switch (route) {
       case 'GET /sandbox/prospects':
         return { status: 200, body: this.prospects(info.query.get('businessUnitId') ?? undefined) }
+      case 'GET /sandbox/list-memberships':
+        return { status: 200, body: this.listMemberships(info.query.get('businessUnitId') ?? undefined) }
       case 'POST /sandbox/reset':
         this.state.reset()
         return { status: 204 }

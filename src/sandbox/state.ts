@@ -64,6 +64,31 @@ export const SEED_CUSTOM_FIELDS: CustomFieldDef[] = [
   { id: 4, name: 'Interests', fieldId: 'Interests', type: 'Multi-Select', isRequired: false }
 ]
 
+export interface StoredList {
+  id: number
+  businessUnitId: string
+  name: string
+  isDynamic: boolean
+}
+
+export interface StoredListMembership {
+  id: number
+  businessUnitId: string
+  listId: number
+  prospectId: number
+  optedOut: boolean
+}
+
+/** Lists every fresh sandbox has: two static lists and a dynamic one in each business unit. */
+export const SEED_LISTS: StoredList[] = [
+  { id: 1001, businessUnitId: SANDBOX_DEFAULTS.businessUnitId, name: 'Newsletter', isDynamic: false },
+  { id: 1002, businessUnitId: SANDBOX_DEFAULTS.businessUnitId, name: 'Customers', isDynamic: false },
+  { id: 1003, businessUnitId: SANDBOX_DEFAULTS.businessUnitId, name: 'Engaged (dynamic)', isDynamic: true },
+  { id: 2001, businessUnitId: SANDBOX_DEFAULTS.demoBusinessUnitId, name: 'Demo Newsletter', isDynamic: false },
+  { id: 2002, businessUnitId: SANDBOX_DEFAULTS.demoBusinessUnitId, name: 'Demo Customers', isDynamic: false },
+  { id: 2003, businessUnitId: SANDBOX_DEFAULTS.demoBusinessUnitId, name: 'Demo Engaged (dynamic)', isDynamic: true }
+]
+
 interface AccessToken {
   expiresAt: number
   refreshToken: string
@@ -74,6 +99,8 @@ export class SandboxState {
   readonly businessUnits = new Map<string, Environment>()
   readonly prospects = new Map<number, StoredProspect>()
   readonly customFields = [...SEED_CUSTOM_FIELDS]
+  readonly lists = new Map<number, StoredList>()
+  readonly listMemberships = new Map<number, StoredListMembership>()
   readonly accessTokens = new Map<string, AccessToken>()
   readonly refreshTokens = new Map<string, { clientId: string; clientSecret: string }>()
   readonly refreshing = new Set<string>()
@@ -84,6 +111,7 @@ export class SandboxState {
   readonly dailyCalls = new Map<string, number>()
   injected = { '5xx': 0, '66': 0, slow: 0 }
   private nextProspectId = 1000
+  private nextMembershipId = 5000
   private activityClock = 0
   private tokenCounter = 0
 
@@ -91,12 +119,15 @@ export class SandboxState {
     this.reset()
   }
 
-  /** Empties prospects and counters; credentials and business units are set up anew. */
+  /** Empties prospects, memberships and counters; credentials, business units and lists are set up anew. */
   reset(): void {
     this.businessUnits.clear()
     this.businessUnits.set(SANDBOX_DEFAULTS.businessUnitId, 'production')
     this.businessUnits.set(SANDBOX_DEFAULTS.demoBusinessUnitId, 'demo')
     this.prospects.clear()
+    this.lists.clear()
+    for (const list of SEED_LISTS) this.lists.set(list.id, { ...list })
+    this.listMemberships.clear()
     this.accessTokens.clear()
     this.refreshTokens.clear()
     this.refreshing.clear()
@@ -150,6 +181,12 @@ export class SandboxState {
     }
     this.prospects.set(prospect.id, prospect)
     return prospect
+  }
+
+  newListMembership(fields: Omit<StoredListMembership, 'id'>): StoredListMembership {
+    const membership = { id: this.nextMembershipId++, ...fields }
+    this.listMemberships.set(membership.id, membership)
+    return membership
   }
 
   touch(prospect: StoredProspect): void {
