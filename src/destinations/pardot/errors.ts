@@ -247,7 +247,14 @@ export function toPardotError(error: unknown, ctx: RequestContext): Error {
   )
     return error
   const reason = error instanceof Error ? error.message : String(error)
-  return new RetryableError(`Pardot did not answer (${reason}); the event will be retried.`, 503)
+  return new PardotUnreachableError(`Pardot did not answer (${reason}); the event will be retried.`)
+}
+
+/** A request that got no answer at all; retryable like any other, but callers can tell it from a Pardot answer. */
+export class PardotUnreachableError extends RetryableError {
+  constructor(message: string) {
+    super(message, 503)
+  }
 }
 
 export function pardotCode(answer: PardotAnswer): string {

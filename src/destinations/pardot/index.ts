@@ -2,6 +2,7 @@ import type { DestinationDefinition } from '@segment/actions-core'
 import { defaultValues } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { PardotClient, refreshAccessToken } from './pardot-client'
+import listMembership from './listMembership'
 import prospects from './prospects'
 import { businessUnitId, settingsFields } from './settings'
 
@@ -10,7 +11,7 @@ const destination: DestinationDefinition<Settings> = {
   slug: 'actions-pardot',
   mode: 'cloud',
   description:
-    'Send Segment identify events to Salesforce Account Engagement (Pardot) as prospects, through Pardot API v5. A drop-in replacement for the Pardot (Actions) destination.',
+    'Send Segment identify events to Salesforce Account Engagement (Pardot) as prospects, and audiences to Pardot lists, through Pardot API v5. A drop-in replacement for the Pardot (Actions) destination.',
 
   authentication: {
     scheme: 'oauth2',
@@ -41,7 +42,8 @@ const destination: DestinationDefinition<Settings> = {
   ],
 
   actions: {
-    prospects
+    prospects,
+    listMembership
   }
 }
 

@@ -1,6 +1,9 @@
 import type { ActionDefinition } from '@segment/actions-core'
+import { customFieldKeys } from '../dynamic-fields'
 import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
+import { customFieldTypes } from './custom-field-types'
+import { needsCustomFieldTypes } from './custom-values'
 import { customFields, email, secondaryDeletedSearch, standardFields } from './fields'
 import type { Payload } from './generated-types'
 import { upsertBody } from './upsert-body'
@@ -16,9 +19,15 @@ const action: ActionDefinition<Settings, Payload> = {
     secondaryDeletedSearch,
     customFields
   },
-  perform: (request, { settings, payload }) => {
+  dynamicFields: {
+    customFields: {
+      __keys__: (request, { settings }) => customFieldKeys(request, settings)
+    }
+  },
+  perform: async (request, { settings, payload }) => {
     const client = new PardotClient(request, settings)
-    return client.upsertProspectByEmail(upsertBody(payload))
+    const types = needsCustomFieldTypes(payload.customFields) ? await customFieldTypes(client) : undefined
+    return client.upsertProspectByEmail(upsertBody(payload, types))
   }
 }
 
