@@ -3,10 +3,19 @@ import type { ProspectFields } from '../destinations/pardot/pardot-client'
 import { externalActivityRoutes } from './external-activities'
 import { dice, rollFault } from './limits'
 import { OAuthFault, PardotFault, parseJsonBody, readBody, Router, send, splitHost, type RequestInfo } from './http'
+import { customFieldRoutes } from './custom-fields'
+import { listRoutes } from './lists'
 import { oauthRoutes } from './oauth'
 import { importRoutes } from './imports'
 import { prospectRoutes } from './prospects'
-import { SANDBOX_DEFAULTS, SandboxState, type Environment, type FaultOptions, type SandboxOptions } from './state'
+import {
+  SANDBOX_DEFAULTS,
+  SandboxState,
+  type Environment,
+  type FaultOptions,
+  type SandboxOptions,
+  type StoredListMembership
+} from './state'
 
 export { SANDBOX_DEFAULTS, type SandboxOptions, type FaultOptions }
 
@@ -51,6 +60,8 @@ export class PardotSandbox {
     prospectRoutes(this.api, this.state, businessUnit)
     importRoutes(this.api, this.state, businessUnit)
     externalActivityRoutes(this.api, this.state, businessUnit)
+    listRoutes(this.api, this.state, businessUnit)
+    customFieldRoutes(this.api, this.state)
   }
 
   /** Whether a path belongs to the sandbox (the local server sends the rest to the destination). */
@@ -86,6 +97,12 @@ export class PardotSandbox {
     return [...this.state.prospects.values()]
       .filter((p) => !businessUnitId || p.businessUnitId === businessUnitId)
       .map((p) => ({ id: p.id, businessUnitId: p.businessUnitId, isDeleted: p.isDeleted, ...p.fields }))
+  }
+
+  listMemberships(businessUnitId?: string): StoredListMembership[] {
+    return [...this.state.listMemberships.values()]
+      .filter((m) => !businessUnitId || m.businessUnitId === businessUnitId)
+      .map((m) => ({ ...m }))
   }
 
   readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -163,6 +180,8 @@ export class PardotSandbox {
         return { status: 200, body: this.prospects(info.query.get('businessUnitId') ?? undefined) }
       case 'GET /sandbox/external-activities':
         return { status: 200, body: this.state.externalActivities }
+      case 'GET /sandbox/list-memberships':
+        return { status: 200, body: this.listMemberships(info.query.get('businessUnitId') ?? undefined) }
       case 'POST /sandbox/reset':
         this.state.reset()
         return { status: 204 }

@@ -1,6 +1,7 @@
 import { judgeProspectFieldName } from '../destinations/pardot/prospect-fields'
 import type { ProspectFields, ProspectValue } from '../destinations/pardot/pardot-client'
 import { PardotFault, type Reply, type RequestInfo, type Router } from './http'
+import { fieldList, objectBody, page, requiredFields } from './objects'
 import type { SandboxState, StoredProspect } from './state'
 
 const PROSPECTS = '/api/v5/objects/prospects'
@@ -93,44 +94,7 @@ function query(r: RequestInfo, prospects: StoredProspect[]): Reply {
     .filter((p) => !r.query.has('salesforceId') || p.fields.salesforceId === r.query.get('salesforceId'))
     .filter((p) => !idList || idList.includes(String(p.id)))
     .sort((a, b) => a.id - b.id)
-  const limit = Math.min(Number(r.query.get('limit') ?? 200) || 200, 1000)
-  const offset = Number(r.query.get('nextPageToken') ?? 0) || 0
-  const page = matches.slice(offset, offset + limit)
-  const more = offset + limit < matches.length
-  return {
-    status: 200,
-    body: {
-      values: page.map((p) => present(p, fields)),
-      nextPageToken: more ? String(offset + limit) : null,
-      nextPageUrl: more ? `${PROSPECTS}?${withToken(r.query, offset + limit)}` : null
-    }
-  }
-}
-
-function withToken(query: URLSearchParams, token: number): string {
-  const next = new URLSearchParams(query)
-  next.set('nextPageToken', String(token))
-  return next.toString()
-}
-
-function objectBody(r: RequestInfo): Record<string, unknown> {
-  const body = r.json()
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new PardotFault(150, 'The request body must be a JSON object')
-  }
-  return body as Record<string, unknown>
-}
-
-function fieldList(value: unknown): string[] | undefined {
-  if (Array.isArray(value)) return value.map(String)
-  if (typeof value === 'string' && value !== '') return value.split(',')
-  return undefined
-}
-
-function requiredFields(r: RequestInfo): string[] {
-  const fields = fieldList(r.query.get('fields'))
-  if (!fields) throw new PardotFault(13, 'The "fields" parameter is required')
-  return fields
+  return page(r, PROSPECTS, matches, (p) => present(p, fields))
 }
 
 function present(prospect: StoredProspect, fields: string[]): Record<string, unknown> {

@@ -110,6 +110,31 @@ export interface StoredExternalActivity {
   activityDate: string
 }
 
+export interface StoredList {
+  id: number
+  businessUnitId: string
+  name: string
+  isDynamic: boolean
+}
+
+export interface StoredListMembership {
+  id: number
+  businessUnitId: string
+  listId: number
+  prospectId: number
+  optedOut: boolean
+}
+
+/** Lists every fresh sandbox has: two static lists and a dynamic one in each business unit. */
+export const SEED_LISTS: StoredList[] = [
+  { id: 1001, businessUnitId: SANDBOX_DEFAULTS.businessUnitId, name: 'Newsletter', isDynamic: false },
+  { id: 1002, businessUnitId: SANDBOX_DEFAULTS.businessUnitId, name: 'Customers', isDynamic: false },
+  { id: 1003, businessUnitId: SANDBOX_DEFAULTS.businessUnitId, name: 'Engaged (dynamic)', isDynamic: true },
+  { id: 2001, businessUnitId: SANDBOX_DEFAULTS.demoBusinessUnitId, name: 'Demo Newsletter', isDynamic: false },
+  { id: 2002, businessUnitId: SANDBOX_DEFAULTS.demoBusinessUnitId, name: 'Demo Customers', isDynamic: false },
+  { id: 2003, businessUnitId: SANDBOX_DEFAULTS.demoBusinessUnitId, name: 'Demo Engaged (dynamic)', isDynamic: true }
+]
+
 interface AccessToken {
   expiresAt: number
   refreshToken: string
@@ -122,6 +147,8 @@ export class SandboxState {
   readonly customFields = [...SEED_CUSTOM_FIELDS]
   readonly extensions = new Map<string, MarketingAppExtension>()
   readonly externalActivities: StoredExternalActivity[] = []
+  readonly lists = new Map<number, StoredList>()
+  readonly listMemberships = new Map<number, StoredListMembership>()
   readonly accessTokens = new Map<string, AccessToken>()
   readonly refreshTokens = new Map<string, { clientId: string; clientSecret: string }>()
   readonly refreshing = new Set<string>()
@@ -140,6 +167,7 @@ export class SandboxState {
   private readonly emailIndex = new Map<string, Set<number>>()
   private nextProspectId = 1000
   private nextActivityId = 1
+  private nextMembershipId = 5000
   private activityClock = 0
   private tokenCounter = 0
 
@@ -147,7 +175,7 @@ export class SandboxState {
     this.reset()
   }
 
-  /** Empties prospects and counters; credentials and business units are set up anew. */
+  /** Empties prospects, memberships and counters; credentials, business units and lists are set up anew. */
   reset(): void {
     this.businessUnits.clear()
     this.businessUnits.set(SANDBOX_DEFAULTS.businessUnitId, 'production')
@@ -161,6 +189,9 @@ export class SandboxState {
       this.extensions.set(name, { ...extension, activityTypes: { ...extension.activityTypes } })
     }
     this.externalActivities.length = 0
+    this.lists.clear()
+    for (const list of SEED_LISTS) this.lists.set(list.id, { ...list })
+    this.listMemberships.clear()
     this.accessTokens.clear()
     this.refreshTokens.clear()
     this.refreshing.clear()
@@ -239,6 +270,12 @@ export class SandboxState {
     const stored = { id: this.nextActivityId++, activityDate: new Date().toISOString(), ...activity }
     this.externalActivities.push(stored)
     return stored
+  }
+
+  newListMembership(fields: Omit<StoredListMembership, 'id'>): StoredListMembership {
+    const membership = { id: this.nextMembershipId++, ...fields }
+    this.listMemberships.set(membership.id, membership)
+    return membership
   }
 
   touch(prospect: StoredProspect): void {

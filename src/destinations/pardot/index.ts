@@ -4,6 +4,7 @@ import type { Settings } from './generated-types'
 import { PardotClient, refreshAccessToken } from './pardot-client'
 import deleteProspect from './deleteProspect'
 import externalActivity from './externalActivity'
+import listMembership from './listMembership'
 import prospects from './prospects'
 import { businessUnitId, settingsFields } from './settings'
 
@@ -12,7 +13,7 @@ const destination: DestinationDefinition<Settings> = {
   slug: 'actions-pardot',
   mode: 'cloud',
   description:
-    'Send Segment identify events to Salesforce Account Engagement (Pardot) as prospects, track events as external activities, and delete prospects, through Pardot API v5. A drop-in replacement for the Pardot (Actions) destination.',
+    'Send Segment identify events to Salesforce Account Engagement (Pardot) as prospects, audiences to Pardot lists and track events as external activities, and delete prospects, through Pardot API v5. A drop-in replacement for the Pardot (Actions) destination.',
 
   authentication: {
     scheme: 'oauth2',
@@ -47,7 +48,8 @@ const destination: DestinationDefinition<Settings> = {
   actions: {
     prospects,
     externalActivity,
-    deleteProspect
+    deleteProspect,
+    listMembership
   }
 }
 

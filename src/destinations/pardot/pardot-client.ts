@@ -1,6 +1,31 @@
-import type { OAuth2ClientCredentials, RefreshAccessTokenResult, RequestClient } from '@segment/actions-core'
+import {
+  HTTPError,
+  type ModifiedResponse,
+  type OAuth2ClientCredentials,
+  type RefreshAccessTokenResult,
+  type RequestClient
+} from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { isNotFound, oauthAnswerToError, toPardotError, type Operation, type RequestContext } from './errors'
+import {
+  handlingOf,
+  isNotFound,
+  oauthAnswerToError,
+  readPardotAnswer,
+  toPardotError,
+  type Handling,
+  type Operation,
+  type RequestContext
+} from './errors'
+import {
+  CUSTOM_FIELDS_PATH,
+  LIST_MEMBERSHIPS_PATH,
+  LISTS_PATH,
+  type CustomField,
+  type ListMembership,
+  type ListMembershipBody,
+  type PardotList,
+  type QueryPage
+} from './pardot-client-lists'
 import { businessUnitId, checkSettings } from './settings'
 
 /**
@@ -56,11 +81,6 @@ export interface ExternalActivityBody {
 }
 
 /** One page of a v5 query: `nextPageUrl` is null on the last page. */
-interface QueryPage {
-  values?: { id?: number }[]
-  nextPageUrl?: string | null
-}
-
 export const PROSPECTS_PATH = '/api/v5/objects/prospects'
 export const UPSERT_BY_EMAIL_PATH = `${PROSPECTS_PATH}/do/upsertLatestByEmail`
 export const EXTERNAL_ACTIVITIES_PATH = '/api/v5/external-activities'
@@ -166,16 +186,8 @@ export class PardotClient {
 
   /** The ids of every prospect (not in the recycle bin) matching the filter, across all pages. */
   async findProspectIds(filter: { email: string } | { salesforceId: string }): Promise<number[]> {
-    const ids: number[] = []
-    let path: string | undefined = `${PROSPECTS_PATH}?${new URLSearchParams({ fields: 'id', ...filter }).toString()}`
-    while (path) {
-      const page: QueryPage = (await this.send<QueryPage>('GET', path, {})).data
-      for (const { id } of page.values ?? []) if (typeof id === 'number') ids.push(id)
-      // Only the path and query of Pardot's next-page URL are used: every request stays on the API host.
-      const next: URL | undefined = page.nextPageUrl ? new URL(page.nextPageUrl, this.hosts.api) : undefined
-      path = next ? `${next.pathname}${next.search}` : undefined
-    }
-    return ids
+    const prospects = await this.queryAll<{ id: number }>(PROSPECTS_PATH, { fields: 'id', ...filter })
+    return prospects.map((p) => p.id)
   }
 
   /** Moves the prospect to the recycle bin; one already gone counts as done. */
@@ -194,6 +206,46 @@ export class PardotClient {
     return this.send<unknown>('POST', EXTERNAL_ACTIVITIES_PATH, { json: body }, operation)
   }
 
+  /** The list with that id, or undefined when this business unit has none. */
+  async getList(id: number): Promise<PardotList | undefined> {
+    const response = await this.sendUnless<PardotList>('not-found', 'GET', `${LISTS_PATH}/${id}`, {
+      searchParams: { fields: 'id,name,isDynamic' }
+    })
+    return response?.data
+  }
+
+  /** One page of the business unit's lists; `pageToken` is the previous page's `nextPageToken`. */
+  listsPage(pageToken?: string): Promise<QueryPage<PardotList>> {
+    return this.queryPage<PardotList>(LISTS_PATH, { fields: 'id,name,isDynamic' }, pageToken)
+  }
+
+  customFields(): Promise<CustomField[]> {
+    return this.queryAll<CustomField>(CUSTOM_FIELDS_PATH, { fields: 'id,name,fieldId,type' })
+  }
+
+  listMemberships(listId: number, prospectId: number): Promise<ListMembership[]> {
+    return this.queryAll<ListMembership>(LIST_MEMBERSHIPS_PATH, {
+      fields: 'id,listId,prospectId',
+      listId: String(listId),
+      prospectId: String(prospectId)
+    })
+  }
+
+  /** Pardot's "already on that list" (code 58) is the outcome we wanted, not a failure. */
+  async addListMembership(body: ListMembershipBody): Promise<'added' | 'already-member'> {
+    const response = await this.sendUnless('success', 'POST', LIST_MEMBERSHIPS_PATH, {
+      json: body,
+      searchParams: { fields: 'id' }
+    })
+    return response ? 'added' : 'already-member'
+  }
+
+  /** A membership that is already gone (removed meanwhile) is the outcome we wanted. */
+  async removeListMembership(id: number): Promise<'removed' | 'absent'> {
+    const response = await this.sendUnless('not-found', 'DELETE', `${LIST_MEMBERSHIPS_PATH}/${id}`, {})
+    return response ? 'removed' : 'absent'
+  }
+
   /** The cheapest authenticated v5 read: proves host, business unit, token and scope at once. */
   probe() {
     return this.send<unknown>('GET', PROSPECTS_PATH, { searchParams: { fields: 'id', limit: '1' } })
@@ -205,6 +257,43 @@ export class PardotClient {
     } catch (error) {
       throw toPardotError(error, operation ? { ...this.context, operation } : this.context)
     }
+  }
+
+  /** Like `send`, but an answer the error table handles as `expected` resolves to undefined. */
+  private async sendUnless<T>(
+    expected: Handling,
+    method: Method,
+    path: string,
+    options: SendOptions
+  ): Promise<ModifiedResponse<T> | undefined> {
+    try {
+      return await this.request<T>(`${this.hosts.api}${path}`, { method, ...options })
+    } catch (error) {
+      if (error instanceof HTTPError && handlingOf(readPardotAnswer(error.response as ModifiedResponse)) === expected)
+        return undefined
+      throw toPardotError(error, this.context)
+    }
+  }
+
+  /**
+   * A v5 query page. The next page is asked for with the same filters plus `nextPageToken`
+   * (what Pardot's `nextPageUrl` holds), so it also works where only the token is read.
+   */
+  private async queryPage<T>(path: string, filters: Record<string, string>, pageToken?: string) {
+    const searchParams = pageToken ? { ...filters, nextPageToken: pageToken } : filters
+    const response = await this.send<Partial<QueryPage<T>>>('GET', path, { searchParams })
+    return { values: response.data?.values ?? [], nextPageToken: response.data?.nextPageToken ?? null }
+  }
+
+  private async queryAll<T>(path: string, filters: Record<string, string>): Promise<T[]> {
+    const all: T[] = []
+    let token: string | null = null
+    do {
+      const page: QueryPage<T> = await this.queryPage<T>(path, filters, token ?? undefined)
+      all.push(...page.values)
+      token = page.nextPageToken
+    } while (token)
+    return all
   }
 }
 

@@ -312,7 +312,7 @@ describe('the other routes', () => {
     const answer = await post('/nope', { payload: {} })
     expect(answer.status).toBe(404)
     expect(answer.body.error?.message).toBe(
-      'No action "nope". Routes: /manifest, /authenticate, /refreshAccessToken, /prospects, /externalActivity, /deleteProspect.'
+      'No action "nope". Routes: /manifest, /authenticate, /refreshAccessToken, /prospects, /externalActivity, /deleteProspect, /listMembership.'
     )
   })
 })

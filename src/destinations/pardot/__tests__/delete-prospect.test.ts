@@ -15,10 +15,11 @@ function deleteFor(email = 'ann@example.com') {
   })
 }
 
-const page = (ids: number[], nextPageUrl: string | null = null) => ({
+/** A v5 query page; Pardot's nextPageUrl carries the same token. */
+const page = (ids: number[], token: string | null = null, host = 'https://pi.pardot.com') => ({
   values: ids.map((id) => ({ id })),
-  nextPageToken: nextPageUrl ? 'token' : null,
-  nextPageUrl
+  nextPageToken: token,
+  nextPageUrl: token ? `${host}${PROSPECTS}?nextPageToken=${token}` : null
 })
 
 const deletes = (...ids: number[]) => ids.map((id) => nock(PROD_API).delete(`${PROSPECTS}/${id}`).reply(204))
@@ -40,23 +41,23 @@ describe('Delete Prospect', () => {
     ])
   })
 
-  it('reads every page before the first delete, following nextPageUrl on the API host', async () => {
+  it('reads every page before the first delete, asking for the next with the same filters and the token', async () => {
     const order: string[] = []
     nock(PROD_API)
       .get(PROSPECTS)
       .query({ fields: 'id', email: 'ann@example.com' })
       .reply(200, () => {
         order.push('page 1')
-        return page([1, 2], `https://pi.pardot.com${PROSPECTS}?nextPageToken=abc`)
+        return page([1, 2], 'abc')
       })
       .get(PROSPECTS)
-      .query({ nextPageToken: 'abc' })
+      .query({ fields: 'id', email: 'ann@example.com', nextPageToken: 'abc' })
       .reply(200, () => {
         order.push('page 2')
-        return page([3], `${PROSPECTS}?nextPageToken=def`)
+        return page([3], 'def')
       })
       .get(PROSPECTS)
-      .query({ nextPageToken: 'def' })
+      .query({ fields: 'id', email: 'ann@example.com', nextPageToken: 'def' })
       .reply(200, () => {
         order.push('page 3')
         return page([4])
@@ -77,8 +78,11 @@ describe('Delete Prospect', () => {
     nock(PROD_API)
       .get(PROSPECTS)
       .query(true)
-      .reply(200, page([1], `https://elsewhere.example${PROSPECTS}?nextPageToken=x`))
-    const second = nock(PROD_API).get(PROSPECTS).query({ nextPageToken: 'x' }).reply(200, page([]))
+      .reply(200, page([1], 'x', 'https://elsewhere.example'))
+    const second = nock(PROD_API)
+      .get(PROSPECTS)
+      .query({ fields: 'id', email: 'ann@example.com', nextPageToken: 'x' })
+      .reply(200, page([]))
     deletes(1)
     await deleteFor()
     expect(second.isDone()).toBe(true)

@@ -44,7 +44,7 @@ const value: fc.Arbitrary<JSONValue> = fc.oneof(
 const traitKeys = ['email', 'first_name', 'last_name', 'phone', 'company', 'title', 'website', 'plan', 'address']
 const traits = fc.dictionary(fc.constantFrom(...traitKeys), value, { maxKeys: traitKeys.length })
 const otherFieldKeys = fc.oneof(
-  fc.constantFrom('department', 'annualRevenue', 'optedOut', 'score', 'email', 'Plan__c', 'Seats__c'),
+  fc.constantFrom('department', 'annualRevenue', 'optedOut', 'score', 'email', 'Plan__c', 'Seats__c', 'Interests__c'),
   fc.constantFrom('id', 'grade', 'createdAt', 'first_name', 'job_title', 'crm_owner_fid', 'JobTitle', 'EMAIL'),
   fc.constantFrom('', ' ', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'a.b', '日本__c'),
   fc.string({ maxLength: 12 }).filter((k) => !k.startsWith('@'))
@@ -81,6 +81,19 @@ describe('the prospects action under generated input', () => {
         return true
       })
       .reply(201, { id: 1 })
+    // The account's custom field catalogue, read when a value's form depends on a field's type.
+    nock(PROD_API)
+      .persist()
+      .get('/api/v5/objects/custom-fields')
+      .query(true)
+      .reply(200, {
+        values: [
+          { id: 1, name: 'Plan', fieldId: 'Plan', type: 'Text' },
+          { id: 2, name: 'Seats', fieldId: 'Seats', type: 'Number' },
+          { id: 3, name: 'Interests', fieldId: 'Interests', type: 'Multi-Select' }
+        ],
+        nextPageToken: null
+      })
 
     await fc.assert(
       fc.asyncProperty(event, mapping, async (e, m) => {

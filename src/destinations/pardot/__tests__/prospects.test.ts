@@ -1,6 +1,7 @@
+import nock from 'nock'
 import { createTestEvent, createTestIntegration, type JSONObject } from '@segment/actions-core'
 import definition from '../index'
-import { auth, BUSINESS_UNIT, settings, upsertScope } from './helpers'
+import { auth, BUSINESS_UNIT, PROD_API, settings, upsertScope } from './helpers'
 
 const testDestination = createTestIntegration(definition)
 
@@ -242,6 +243,8 @@ describe('Upsert Prospect: Other Fields', () => {
   ]
 
   it.each(refused)('refuses %s before any request', async (_, customFields, message) => {
+    // A list makes the action read the custom field catalogue: this account has no such field.
+    nock(PROD_API).get('/api/v5/objects/custom-fields').query(true).reply(200, { values: [], nextPageToken: null })
     const scope = upsertScope().scope
     await expect(
       testDestination.testAction('prospects', {

@@ -86,7 +86,8 @@ export const customFields: InputField = {
     'More prospect fields to set. On the left, the Pardot API v5 field name: a standard field in camelCase (`department`, `annualRevenue`) or a custom field as `<Name>__c`. On the right, the value: text, a number or true/false (a multi-select custom field takes its choices joined with `;`). A key `email` changes the prospect’s email: the prospect is still found by Email Address. Read-only fields and old v3/v4 names (`first_name`) are refused with the name to use instead.',
   type: 'object',
   required: false,
-  defaultObjectUI: 'keyvalue'
+  defaultObjectUI: 'keyvalue',
+  dynamic: true
 }
 
 export const enable_batching: InputField = {

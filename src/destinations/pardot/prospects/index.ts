@@ -1,6 +1,9 @@
 import type { ActionDefinition } from '@segment/actions-core'
+import { customFieldKeys } from '../dynamic-fields'
 import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
+import { customFieldTypes } from './custom-field-types'
+import { needsCustomFieldTypes } from './custom-values'
 import {
   batch_size,
   customFields,
@@ -32,7 +35,16 @@ const action: ActionDefinition<Settings, Payload> = {
     enable_batching,
     batch_size
   },
-  perform: (request, { settings, payload }) => writeProspect(new PardotClient(request, settings), payload),
+  dynamicFields: {
+    customFields: {
+      __keys__: (request, { settings }) => customFieldKeys(request, settings)
+    }
+  },
+  perform: async (request, { settings, payload }) => {
+    const client = new PardotClient(request, settings)
+    const types = needsCustomFieldTypes(payload.customFields) ? await customFieldTypes(client) : undefined
+    return writeProspect(client, payload, types)
+  },
   performBatch
 }
 

@@ -1,6 +1,7 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import type { PardotClient } from '../pardot-client'
 import type { Payload } from './generated-types'
+import type { CustomFieldTypes } from './custom-field-types'
 import { upsertBody } from './upsert-body'
 
 /**
@@ -8,10 +9,10 @@ import { upsertBody } from './upsert-body'
  * prospects synced with that Lead or Contact), else — or when no prospect has that Salesforce ID — by
  * email (upsertLatestByEmail). Every check runs before the first request.
  */
-export async function writeProspect(client: PardotClient, payload: Payload) {
+export async function writeProspect(client: PardotClient, payload: Payload, types?: CustomFieldTypes) {
   const prospectId = checkProspectId(payload.prospectId)
   const salesforceId = checkSalesforceId(payload.salesforceId)
-  const body = upsertBody(payload)
+  const body = upsertBody(payload, types)
   // matchEmail and secondaryDeletedSearch belong to the upsert; a PATCH names its prospect by id.
   if (prospectId !== undefined) return client.updateProspect(prospectId, body.prospect)
   if (salesforceId !== undefined) {

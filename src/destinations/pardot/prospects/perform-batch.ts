@@ -2,6 +2,8 @@ import { getErrorCodeFromHttpStatus, MultiStatusResponse, type RequestClient } f
 import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
 import type { Payload } from './generated-types'
+import { customFieldTypes } from './custom-field-types'
+import { needsCustomFieldTypes } from './custom-values'
 import { csvPlan, importRow, type ImportRow } from './import-csv'
 import { writeProspect } from './match'
 import { upsertBody } from './upsert-body'
@@ -16,13 +18,17 @@ export async function performBatch(
 ): Promise<MultiStatusResponse> {
   const client = new PardotClient(request, settings)
   const answers = new MultiStatusResponse()
+  // The custom field catalogue is read once for the whole batch, and only when a value's form depends on it.
+  const types = payload.some((event) => needsCustomFieldTypes(event.customFields))
+    ? await customFieldTypes(client)
+    : undefined
   // An event matched by Pardot or Salesforce ID is a PATCH (with its own fallback), not an upsert by email: it
   // keeps its single-event semantics, one request of its own.
   const byId = (event: Payload) => Boolean(event.prospectId?.trim() || event.salesforceId?.trim())
   for (const [index, event] of payload.entries()) {
     if (!byId(event)) continue
     try {
-      await writeProspect(client, event)
+      await writeProspect(client, event, types)
       const matchedBy = event.prospectId?.trim() ? 'prospectId' : 'salesforceId'
       answers.setSuccessResponseAtIndex(index, { status: 200, sent: {}, body: { matchedBy } })
     } catch (error) {
@@ -32,7 +38,7 @@ export async function performBatch(
   const rows: (ImportRow | undefined)[] = payload.map((event, index) => {
     if (byId(event)) return undefined
     try {
-      return importRow(upsertBody(event))
+      return importRow(upsertBody(event, types))
     } catch (error) {
       answers.setErrorResponseAtIndex(index, {
         status: 400,

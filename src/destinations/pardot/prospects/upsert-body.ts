@@ -1,6 +1,8 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import { judgeProspectFieldName } from '../prospect-fields'
-import type { ProspectFields, UpsertByEmailBody } from '../pardot-client'
+import type { ProspectFields, ProspectValue, UpsertByEmailBody } from '../pardot-client'
+import type { CustomFieldTypes } from './custom-field-types'
+import { formatCustomValue, type Formatted } from './custom-values'
 import { standardFields, type StandardField } from './fields'
 import type { Payload } from './generated-types'
 
@@ -9,8 +11,9 @@ const STANDARD_KEYS = Object.keys(standardFields) as StandardField[]
 /**
  * The upsertLatestByEmail body for one event: the mapped standard fields (empty ones left out)
  * with Other Fields merged over them. Other Fields are checked first, so a bad one costs no request.
+ * With `types` (the account's custom fields), custom field values are put in the form their type takes.
  */
-export function upsertBody(payload: Payload): UpsertByEmailBody {
+export function upsertBody(payload: Payload, types?: CustomFieldTypes): UpsertByEmailBody {
   const email = payload.normalizeEmail ? normalized(payload.email) : payload.email
   checkEmail(email)
   const prospect: ProspectFields = { email }
@@ -18,7 +21,7 @@ export function upsertBody(payload: Payload): UpsertByEmailBody {
     const value = payload[key]
     if (value !== undefined && value !== null && value !== '') prospect[key] = value
   }
-  const other = checkOtherFields(payload.customFields)
+  const other = checkOtherFields(payload.customFields, types)
   if (payload.normalizeEmail && typeof other.email === 'string') other.email = normalized(other.email)
   Object.assign(prospect, other)
   return {
@@ -46,14 +49,18 @@ function normalized(email: string): string {
 }
 
 /** Refuses, all at once, every Other Fields entry Pardot would reject or misread. */
-export function checkOtherFields(fields: Record<string, unknown> | undefined): ProspectFields {
+export function checkOtherFields(
+  fields: Record<string, unknown> | undefined,
+  types?: CustomFieldTypes
+): ProspectFields {
   const accepted: ProspectFields = {}
   const problems: string[] = []
   for (const [name, value] of Object.entries(fields ?? {})) {
     if (value === undefined) continue
-    const problem = nameProblem(name) ?? valueProblem(name, value)
-    if (problem) problems.push(problem)
-    else accepted[name] = value as string | number | boolean | null
+    const problem = nameProblem(name)
+    const judged = problem ? { problem } : judgeValue(name, value, types?.get(name))
+    if ('problem' in judged) problems.push(judged.problem)
+    else accepted[name] = judged.value
   }
   if (problems.length > 0) throw new PayloadValidationError(`Other Fields: ${problems.join(' ')}`)
   return accepted
@@ -75,6 +82,14 @@ function nameProblem(name: string): string | undefined {
     default:
       return undefined
   }
+}
+
+/** A custom field of known type takes its own form; any other value must be one value. */
+function judgeValue(name: string, value: unknown, type: string | undefined): Formatted {
+  const formatted = type === undefined ? undefined : formatCustomValue(name, type, value)
+  if (formatted) return formatted
+  const problem = valueProblem(name, value)
+  return problem ? { problem } : { value: value as ProspectValue }
 }
 
 function valueProblem(name: string, value: unknown): string | undefined {

@@ -1,0 +1,39 @@
+/** Pardot API v5 request and answer shapes for lists, list memberships and custom fields (used by PardotClient). */
+
+export const LISTS_PATH = '/api/v5/objects/lists'
+export const LIST_MEMBERSHIPS_PATH = '/api/v5/objects/list-memberships'
+export const CUSTOM_FIELDS_PATH = '/api/v5/objects/custom-fields'
+
+/** A v5 query answer: one page of records and the token of the next page (null on the last). */
+export interface QueryPage<T> {
+  values: T[]
+  nextPageToken: string | null
+}
+
+export interface PardotList {
+  id: number
+  name: string
+  /** Criteria-driven lists: Pardot fills them itself, the API cannot add or remove members. */
+  isDynamic: boolean
+}
+
+export interface ListMembership {
+  id: number
+  listId: number
+  prospectId: number
+}
+
+export interface ListMembershipBody {
+  listId: number
+  prospectId: number
+  optedOut?: boolean
+}
+
+export interface CustomField {
+  id: number
+  name: string
+  /** The API name without `__c`: the prospect property is `<fieldId>__c`. */
+  fieldId: string
+  /** As Pardot lists it: `Text`, `Number`, `Date`, `Multi-Select`, `Checkbox`, `Dropdown`, … */
+  type: string
+}

@@ -1,0 +1,209 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { PardotSandbox, SANDBOX_DEFAULTS } from '..'
+
+const BU = SANDBOX_DEFAULTS.businessUnitId
+const DEMO_BU = SANDBOX_DEFAULTS.demoBusinessUnitId
+const LISTS = '/api/v5/objects/lists'
+const MEMBERSHIPS = '/api/v5/objects/list-memberships'
+
+let server: Server | undefined
+let base = ''
+let sandbox: PardotSandbox
+
+beforeEach(async () => {
+  sandbox = new PardotSandbox()
+  const s = createServer((req, res) => void sandbox.handle(req, res))
+  server = s
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(s.address() as AddressInfo).port}`
+})
+
+afterEach(async () => {
+  const s = server
+  server = undefined
+  if (s) await new Promise((resolve) => s.close(resolve))
+})
+
+async function call(path: string, { method = 'GET', body, host = '', bu = BU }: Call = {}) {
+  const res = await fetch(`${base}${host}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${SANDBOX_DEFAULTS.accessToken}`,
+      'pardot-business-unit-id': bu,
+      'content-type': 'application/json'
+    },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  const text = await res.text()
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> }
+}
+
+interface Call {
+  method?: string
+  body?: unknown
+  host?: string
+  bu?: string
+}
+
+async function prospect(email: string): Promise<number> {
+  const answer = await call('/api/v5/objects/prospects/do/upsertLatestByEmail', {
+    method: 'POST',
+    body: { matchEmail: email, prospect: { email }, fields: ['id'] }
+  })
+  return answer.body.id as number
+}
+
+const join = (listId: number, prospectId: number, extra: Record<string, unknown> = {}) =>
+  call(`${MEMBERSHIPS}?fields=id,listId,prospectId,optedOut`, {
+    method: 'POST',
+    body: { listId, prospectId, ...extra }
+  })
+
+describe('lists', () => {
+  it('lists the business unit’s seed lists, static and dynamic, page by page', async () => {
+    const first = await call(`${LISTS}?fields=id,name,isDynamic&limit=2`)
+    expect(first).toEqual({
+      status: 200,
+      body: {
+        values: [
+          { id: 1001, name: 'Newsletter', isDynamic: false },
+          { id: 1002, name: 'Customers', isDynamic: false }
+        ],
+        nextPageToken: '2',
+        nextPageUrl: `${LISTS}?fields=id%2Cname%2CisDynamic&limit=2&nextPageToken=2`
+      }
+    })
+    const second = await call(`${LISTS}?fields=id,name,isDynamic&limit=2&nextPageToken=2`)
+    expect(second.body).toEqual({
+      values: [{ id: 1003, name: 'Engaged (dynamic)', isDynamic: true }],
+      nextPageToken: null,
+      nextPageUrl: null
+    })
+  })
+
+  it('keeps each business unit’s lists apart', async () => {
+    const demo = await call(`${LISTS}?fields=id`, { host: '/pi.demo.pardot.com', bu: DEMO_BU })
+    expect(demo.body.values).toEqual([{ id: 2001 }, { id: 2002 }, { id: 2003 }])
+    expect(await call(`${LISTS}/2001?fields=id`)).toEqual({
+      status: 404,
+      body: { code: 109, message: 'Record not found' }
+    })
+  })
+
+  it('reads one list, and needs fields like every v5 read', async () => {
+    expect((await call(`${LISTS}/1003?fields=id,name,isDynamic`)).body).toEqual({
+      id: 1003,
+      name: 'Engaged (dynamic)',
+      isDynamic: true
+    })
+    expect(await call(`${LISTS}/1003`)).toEqual({
+      status: 400,
+      body: { code: 13, message: 'The "fields" parameter is required' }
+    })
+  })
+})
+
+describe('list memberships', () => {
+  it('adds a prospect once: a second add answers code 58', async () => {
+    const id = await prospect('ann@example.com')
+    expect(await join(1001, id, { optedOut: true })).toEqual({
+      status: 201,
+      body: { id: 5000, listId: 1001, prospectId: id, optedOut: true }
+    })
+    expect(await join(1001, id)).toEqual({
+      status: 400,
+      body: { code: 58, message: 'The prospect is already a member of the list' }
+    })
+    expect(sandbox.listMemberships()).toEqual([
+      { id: 5000, businessUnitId: BU, listId: 1001, prospectId: id, optedOut: true }
+    ])
+  })
+
+  it.each([
+    ['a dynamic list', 1003, undefined, 400, 180, 'The memberships of a dynamic list cannot be changed'],
+    ['an unknown list', 4242, undefined, 404, 109, 'Record not found'],
+    ['another business unit’s list', 2001, undefined, 404, 109, 'Record not found'],
+    ['an unknown prospect', 1001, 999999, 404, 109, 'Record not found'],
+    [
+      'a list id that is not a number',
+      '1001',
+      undefined,
+      400,
+      151,
+      'listId and prospectId are required and must be integers'
+    ]
+  ])('refuses %s', async (_, listId, prospectId, status, code, message) => {
+    const id = await prospect('ann@example.com')
+    const answer = await call(`${MEMBERSHIPS}?fields=id`, {
+      method: 'POST',
+      body: { listId, prospectId: prospectId ?? id }
+    })
+    expect(answer).toEqual({ status, body: { code, message } })
+    expect(sandbox.listMemberships()).toEqual([])
+  })
+
+  it('finds memberships by list and prospect, and deletes them', async () => {
+    const ann = await prospect('ann@example.com')
+    const bob = await prospect('bob@example.com')
+    await join(1001, ann)
+    await join(1002, ann)
+    await join(1001, bob)
+    const found = await call(`${MEMBERSHIPS}?fields=id,listId,prospectId&listId=1001&prospectId=${ann}`)
+    expect(found.body).toEqual({
+      values: [{ id: 5000, listId: 1001, prospectId: ann }],
+      nextPageToken: null,
+      nextPageUrl: null
+    })
+    const onList = await call(`${MEMBERSHIPS}?fields=prospectId&listId=1001`)
+    expect(onList.body.values).toEqual([{ prospectId: ann }, { prospectId: bob }])
+
+    expect(await call(`${MEMBERSHIPS}/5000`, { method: 'DELETE' })).toEqual({ status: 204, body: undefined })
+    expect(await call(`${MEMBERSHIPS}/5000`, { method: 'DELETE' })).toEqual({
+      status: 404,
+      body: { code: 109, message: 'Record not found' }
+    })
+    expect(sandbox.listMemberships().map((m) => [m.listId, m.prospectId])).toEqual([
+      [1002, ann],
+      [1001, bob]
+    ])
+  })
+
+  it('shows memberships on GET /sandbox/list-memberships and forgets them on reset', async () => {
+    const ann = await prospect('ann@example.com')
+    await join(1002, ann)
+    const admin = async () => (await fetch(`${base}/sandbox/list-memberships`)).json() as Promise<unknown>
+    expect(await admin()).toEqual([{ id: 5000, businessUnitId: BU, listId: 1002, prospectId: ann, optedOut: false }])
+    await fetch(`${base}/sandbox/reset`, { method: 'POST' })
+    expect(await admin()).toEqual([])
+    expect((await call(`${LISTS}?fields=id`)).body.values).toEqual([{ id: 1001 }, { id: 1002 }, { id: 1003 }])
+  })
+})
+
+describe('custom fields', () => {
+  it('lists the seed custom fields with the requested fields, page by page', async () => {
+    const first = await call('/api/v5/objects/custom-fields?fields=fieldId,type&limit=3')
+    expect(first.body).toMatchObject({
+      values: [
+        { fieldId: 'Plan', type: 'Text' },
+        { fieldId: 'Seats', type: 'Number' },
+        { fieldId: 'Birthday', type: 'Date' }
+      ],
+      nextPageToken: '3'
+    })
+    const second = await call('/api/v5/objects/custom-fields?fields=id,name,fieldId,type&limit=3&nextPageToken=3')
+    expect(second.body).toEqual({
+      values: [{ id: 4, name: 'Interests', fieldId: 'Interests', type: 'Multi-Select' }],
+      nextPageToken: null,
+      nextPageUrl: null
+    })
+  })
+
+  it('needs a valid token like every API call', async () => {
+    const res = await fetch(`${base}/api/v5/objects/custom-fields?fields=id`, {
+      headers: { authorization: 'Bearer nope', 'pardot-business-unit-id': BU }
+    })
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ code: 184 })
+  })
+})

@@ -1,0 +1,77 @@
+import { PardotFault, type RequestInfo, type Router } from './http'
+import { objectBody, page, pick, requiredFields } from './objects'
+import type { SandboxState, StoredList, StoredListMembership } from './state'
+
+const LISTS = '/api/v5/objects/lists'
+const MEMBERSHIPS = '/api/v5/objects/list-memberships'
+
+const byId = (a: { id: number }, b: { id: number }) => a.id - b.id
+const asRecord = (item: StoredList | StoredListMembership) => item as unknown as Record<string, unknown>
+
+/**
+ * Lists and list memberships of Pardot API v5: a prospect is on a static list at most once (code 58
+ * on a second add); dynamic lists are filled by their criteria and refuse API writes.
+ */
+export function listRoutes(router: Router, state: SandboxState, businessUnit: (r: RequestInfo) => string): void {
+  const lists = (r: RequestInfo) => [...state.lists.values()].filter((l) => l.businessUnitId === businessUnit(r))
+  const memberships = (r: RequestInfo) =>
+    [...state.listMemberships.values()].filter((m) => m.businessUnitId === businessUnit(r))
+  const notFound = () => new PardotFault(109, 'Record not found', 404)
+
+  router
+    .add('GET', LISTS, (r) => {
+      const fields = requiredFields(r)
+      return page(r, LISTS, lists(r).sort(byId), (l) => pick(asRecord(l), fields))
+    })
+    .add('GET', `${LISTS}/:id`, (r) => {
+      const fields = requiredFields(r)
+      const list = lists(r).find((l) => String(l.id) === r.params.id)
+      if (!list) throw notFound()
+      return { status: 200, body: pick(asRecord(list), fields) }
+    })
+    .add('POST', MEMBERSHIPS, (r) => {
+      const fields = requiredFields(r)
+      const { listId, prospectId, optedOut } = objectBody(r)
+      if (!Number.isInteger(listId) || !Number.isInteger(prospectId)) {
+        throw new PardotFault(151, 'listId and prospectId are required and must be integers')
+      }
+      if (optedOut !== undefined && typeof optedOut !== 'boolean') {
+        throw new PardotFault(151, 'Invalid boolean for optedOut')
+      }
+      const list = lists(r).find((l) => l.id === listId)
+      const prospect = state.prospects.get(prospectId as number)
+      if (!list || !prospect || prospect.businessUnitId !== businessUnit(r) || prospect.isDeleted) throw notFound()
+      // Which code Pardot gives a write to a dynamic list is not documented; the destination checks the list first.
+      if (list.isDynamic) throw new PardotFault(180, 'The memberships of a dynamic list cannot be changed')
+      if (memberships(r).some((m) => m.listId === listId && m.prospectId === prospectId)) {
+        throw new PardotFault(58, 'The prospect is already a member of the list')
+      }
+      const membership = state.newListMembership({
+        businessUnitId: businessUnit(r),
+        listId: list.id,
+        prospectId: prospect.id,
+        optedOut: optedOut ?? false
+      })
+      return { status: 201, body: pick(asRecord(membership), fields) }
+    })
+    .add('GET', MEMBERSHIPS, (r) => {
+      const fields = requiredFields(r)
+      const matches = memberships(r)
+        .filter((m) => !r.query.has('listId') || String(m.listId) === r.query.get('listId'))
+        .filter((m) => !r.query.has('prospectId') || String(m.prospectId) === r.query.get('prospectId'))
+        .sort(byId)
+      return page(r, MEMBERSHIPS, matches, (m) => pick(asRecord(m), fields))
+    })
+    .add('GET', `${MEMBERSHIPS}/:id`, (r) => {
+      const fields = requiredFields(r)
+      const membership = memberships(r).find((m) => String(m.id) === r.params.id)
+      if (!membership) throw notFound()
+      return { status: 200, body: pick(asRecord(membership), fields) }
+    })
+    .add('DELETE', `${MEMBERSHIPS}/:id`, (r) => {
+      const membership = memberships(r).find((m) => String(m.id) === r.params.id)
+      if (!membership) throw notFound()
+      state.listMemberships.delete(membership.id)
+      return { status: 204 }
+    })
+}
