@@ -178,9 +178,13 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
   return { ...report, payload: mapped(mapping, call.payload), requests, tokenRefreshed, retries }
 }
 
+/** Mapped payloads are reported for at most this many events: mapping again costs as much as the delivery's own. */
+export const MAPPED_PAYLOAD_LIMIT = 100
+
 /** The mapped payload, computed as the engine does; a mapping it cannot apply already failed the delivery. */
 function mapped(mapping: JSONObject, payload: SegmentEvent | SegmentEvent[]): JSONObject | JSONObject[] | undefined {
   const one = (event: SegmentEvent) => transform(mapping, event as unknown as Parameters<typeof transform>[1])
+  if (Array.isArray(payload) && payload.length > MAPPED_PAYLOAD_LIMIT) return undefined
   try {
     return Array.isArray(payload) ? payload.map(one) : one(payload)
   } catch {

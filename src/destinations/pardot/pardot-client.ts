@@ -26,6 +26,7 @@ import {
   type PardotList,
   type QueryPage
 } from './pardot-client-lists'
+import { IMPORTS_PATH, csvPart, multipart, type ImportAnswer } from './pardot-client-imports'
 import { businessUnitId, checkSettings } from './settings'
 
 /**
@@ -85,50 +86,14 @@ export const PROSPECTS_PATH = '/api/v5/objects/prospects'
 export const UPSERT_BY_EMAIL_PATH = `${PROSPECTS_PATH}/do/upsertLatestByEmail`
 export const EXTERNAL_ACTIVITIES_PATH = '/api/v5/external-activities'
 export const TOKEN_PATH = '/services/oauth2/token'
-export const IMPORTS_PATH = '/api/v5/imports'
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
-type SendOptions = {
+export type SendOptions = {
   json?: unknown
   searchParams?: Record<string, string>
   body?: string
   headers?: Record<string, string>
 }
-
-export interface ImportAnswer {
-  id: number
-  status: string
-}
-
-interface Part {
-  name: string
-  contentType: string
-  content: string
-  filename?: string
-}
-
-/** multipart/form-data by hand: the engine's fetch (node-fetch 2) does not serialise a native FormData. */
-function multipart(parts: Part[]): SendOptions {
-  const boundary = `----pardot-import-${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`
-  const chunks = parts.map((part) => {
-    const filename = part.filename ? `; filename="${part.filename}"` : ''
-    return (
-      `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${filename}\r\n` +
-      `Content-Type: ${part.contentType}\r\n\r\n${part.content}\r\n`
-    )
-  })
-  return {
-    body: `${chunks.join('')}--${boundary}--\r\n`,
-    headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` }
-  }
-}
-
-const csvPart = (csv: string): Part => ({
-  name: 'file',
-  filename: 'prospects.csv',
-  contentType: 'text/csv; charset=utf-8',
-  content: csv
-})
 
 export class PardotClient {
   readonly hosts: PardotHosts

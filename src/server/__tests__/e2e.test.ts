@@ -154,6 +154,12 @@ describe('an identify through the local server lands in the sandbox', () => {
       mapping: { email: { '@path': '$.traits.email' } }
     })
     expect(each.body.payload).toEqual([{ email: 'a@example.com' }, { email: 'b@example.com' }])
+    const many = await post('/prospects', {
+      payload: Array.from({ length: 101 }, (_, i) => identify({ email: `m${i}@example.com` })),
+      mapping: { email: { '@path': '$.traits.email' } }
+    })
+    expect(many.body.events).toHaveLength(101)
+    expect(many.body.payload).toBeUndefined()
   })
 
   it('never shows a token or secret in its answers', async () => {

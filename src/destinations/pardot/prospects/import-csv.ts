@@ -46,7 +46,9 @@ export function csvPlan(
   rows.forEach((row, index) => {
     if (!row) return
     const key = Object.keys(row).join(',')
-    groups.set(key, [...(groups.get(key) ?? []), index])
+    const group = groups.get(key)
+    if (group) group.push(index)
+    else groups.set(key, [index])
   })
   const plan: CsvPlan = { imports: [], tooLarge: [] }
   for (const [key, indices] of groups) {
