@@ -71,7 +71,7 @@ async function cpuBench() {
     ["Segment's Pardot (Actions)", segment]
   ]
   console.log(
-    `\nCPU per event: prospects through Destination.onEvent, network stubbed in-process by nock (median of ${repeat} runs of ${events})`
+    `\nCPU per event: prospects through Destination.onEvent, network stubbed in-process at the engine's fetch (median of ${repeat} runs of ${events})`
   )
   const results = new Map<string, number[]>()
   for (let r = 0; r < repeat; r++) {

@@ -1,35 +1,20 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { PardotSandbox, SANDBOX_DEFAULTS } from '..'
+import { SANDBOX_DEFAULTS } from '..'
+import { SandboxUnderTest } from './harness'
 
 const BU = SANDBOX_DEFAULTS.businessUnitId
 const ACTIVITIES = '/api/v5/external-activities'
 
-let server: Server
+let running: SandboxUnderTest
 let base = ''
 
 beforeEach(async () => {
-  const sandbox = new PardotSandbox()
-  server = createServer((req, res) => void sandbox.handle(req, res))
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  running = await SandboxUnderTest.start()
+  base = running.base
 })
 
-afterEach(() => new Promise((resolve) => server.close(resolve)))
+afterEach(() => running.close())
 
-async function call(path: string, method: string, body?: unknown, bu: string = BU) {
-  const res = await fetch(base + path, {
-    method,
-    headers: {
-      authorization: `Bearer ${SANDBOX_DEFAULTS.accessToken}`,
-      'pardot-business-unit-id': bu,
-      'content-type': 'application/json'
-    },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-  const text = await res.text()
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> }
-}
+const call = (path: string, method: string, body?: unknown, bu: string = BU) => running.call(path, { method, body, bu })
 
 const activity = (fields: Record<string, string> = {}) =>
   call(ACTIVITIES, 'POST', {

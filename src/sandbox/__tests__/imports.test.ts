@@ -1,19 +1,17 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { PardotSandbox, SANDBOX_DEFAULTS } from '..'
+import { SANDBOX_DEFAULTS, type PardotSandbox } from '..'
+import { SandboxUnderTest } from './harness'
 
-let server: Server
+let running: SandboxUnderTest
 let base = ''
 let sandbox: PardotSandbox
 
 beforeEach(async () => {
-  sandbox = new PardotSandbox()
-  server = createServer((req, res) => void sandbox.handle(req, res))
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  running = await SandboxUnderTest.start()
+  sandbox = running.sandbox
+  base = running.base
 })
 
-afterEach(() => new Promise((resolve) => server.close(resolve)))
+afterEach(() => running.close())
 
 const headers = (extra: Record<string, string> = {}) => ({
   authorization: `Bearer ${SANDBOX_DEFAULTS.accessToken}`,

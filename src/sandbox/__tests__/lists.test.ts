@@ -1,50 +1,26 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { PardotSandbox, SANDBOX_DEFAULTS } from '..'
+import { SANDBOX_DEFAULTS, type PardotSandbox } from '..'
+import { SandboxUnderTest, type Call } from './harness'
 
 const BU = SANDBOX_DEFAULTS.businessUnitId
 const DEMO_BU = SANDBOX_DEFAULTS.demoBusinessUnitId
 const LISTS = '/api/v5/objects/lists'
 const MEMBERSHIPS = '/api/v5/objects/list-memberships'
 
-let server: Server | undefined
+let running: SandboxUnderTest
 let base = ''
 let sandbox: PardotSandbox
 
 beforeEach(async () => {
-  sandbox = new PardotSandbox()
-  const s = createServer((req, res) => void sandbox.handle(req, res))
-  server = s
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(s.address() as AddressInfo).port}`
+  running = await SandboxUnderTest.start()
+  sandbox = running.sandbox
+  base = running.base
 })
 
-afterEach(async () => {
-  const s = server
-  server = undefined
-  if (s) await new Promise((resolve) => s.close(resolve))
-})
+afterEach(() => running.close())
 
-async function call(path: string, { method = 'GET', body, host = '', bu = BU }: Call = {}) {
-  const res = await fetch(`${base}${host}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${SANDBOX_DEFAULTS.accessToken}`,
-      'pardot-business-unit-id': bu,
-      'content-type': 'application/json'
-    },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-  const text = await res.text()
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> }
-}
-
-interface Call {
-  method?: string
-  body?: unknown
-  host?: string
-  bu?: string
-}
+/** `host` stands for the Pardot host the request means (`/pi.demo.pardot.com`), as the destination sends it. */
+const call = (path: string, { host = '', ...options }: Call & { host?: string } = {}) =>
+  running.call(host + path, options)
 
 async function prospect(email: string): Promise<number> {
   const answer = await call('/api/v5/objects/prospects/do/upsertLatestByEmail', {

@@ -1,44 +1,26 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '..'
+import { SANDBOX_DEFAULTS, type PardotSandbox, type SandboxOptions } from '..'
+import { SandboxUnderTest, type Call } from './harness'
 
 const BU = SANDBOX_DEFAULTS.businessUnitId
 const DEMO_BU = SANDBOX_DEFAULTS.demoBusinessUnitId
 const UPSERT = '/api/v5/objects/prospects/do/upsertLatestByEmail'
 
-let server: Server | undefined
+let running: SandboxUnderTest | undefined
 let base = ''
 let sandbox: PardotSandbox
 
 async function start(options: SandboxOptions = {}) {
-  sandbox = new PardotSandbox(options)
-  const s = createServer((req, res) => void sandbox.handle(req, res))
-  server = s
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(s.address() as AddressInfo).port}`
+  running = await SandboxUnderTest.start(options)
+  sandbox = running.sandbox
+  base = running.base
 }
 
 afterEach(async () => {
-  const s = server
-  server = undefined
-  if (s) await new Promise((resolve) => s.close(resolve))
+  await running?.close()
+  running = undefined
 })
 
-interface Call {
-  method?: string
-  body?: unknown
-  token?: string | null
-  bu?: string | null
-}
-
-async function call(path: string, { method = 'GET', body, token = SANDBOX_DEFAULTS.accessToken, bu = BU }: Call = {}) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' }
-  if (token !== null) headers.authorization = `Bearer ${token}`
-  if (bu !== null) headers['pardot-business-unit-id'] = bu
-  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-  const text = await res.text()
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> }
-}
+const call = (path: string, options?: Call) => (running as SandboxUnderTest).call(path, options)
 
 const upsert = (matchEmail: string, prospect: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
   call(UPSERT, { method: 'POST', body: { matchEmail, prospect, ...extra } })
@@ -284,9 +266,8 @@ describe('limits like Pardot', () => {
       await start({ faults: { rate5xx: 0.2, rate66: 0.2, seed: 7 } })
       const statuses: unknown[] = []
       for (let i = 0; i < 40; i++) statuses.push((await upsert(`f${i}@example.com`)).body.code ?? 'ok')
-      const s = server
-      if (s) await new Promise((resolve) => s.close(resolve))
-      server = undefined
+      await running?.close()
+      running = undefined
       return statuses
     }
     const first = await run()
