@@ -1,20 +1,13 @@
 import { SANDBOX_DEFAULTS } from '..'
-import { SandboxUnderTest } from './harness'
+import { sandboxPerTest } from './harness'
 
 const BU = SANDBOX_DEFAULTS.businessUnitId
 const ACTIVITIES = '/api/v5/external-activities'
 
-let running: SandboxUnderTest
-let base = ''
+const current = sandboxPerTest()
 
-beforeEach(async () => {
-  running = await SandboxUnderTest.start()
-  base = running.base
-})
-
-afterEach(() => running.close())
-
-const call = (path: string, method: string, body?: unknown, bu: string = BU) => running.call(path, { method, body, bu })
+const call = (path: string, method: string, body?: unknown, bu: string = BU) =>
+  current().call(path, { method, body, bu })
 
 const activity = (fields: Record<string, string> = {}) =>
   call(ACTIVITIES, 'POST', {
@@ -26,7 +19,7 @@ const activity = (fields: Record<string, string> = {}) =>
   })
 
 async function storedActivities() {
-  return (await (await fetch(`${base}/sandbox/external-activities`)).json()) as Record<string, unknown>[]
+  return (await (await fetch(`${current().base}/sandbox/external-activities`)).json()) as Record<string, unknown>[]
 }
 
 describe('external activities in the sandbox', () => {
@@ -68,7 +61,7 @@ describe('external activities in the sandbox', () => {
 
   it('forgets activities on reset', async () => {
     await activity()
-    await fetch(`${base}/sandbox/reset`, { method: 'POST' })
+    await fetch(`${current().base}/sandbox/reset`, { method: 'POST' })
     expect(await storedActivities()).toEqual([])
   })
 })

@@ -51,3 +51,19 @@ export class SandboxUnderTest {
     return new Promise((resolve) => this.server.close(() => resolve()))
   }
 }
+
+/** Gives each test of the calling file a fresh sandbox; the returned function is the running test's. */
+export function sandboxPerTest(options: SandboxOptions = {}): () => SandboxUnderTest {
+  let running: SandboxUnderTest | undefined
+  beforeEach(async () => {
+    running = await SandboxUnderTest.start(options)
+  })
+  afterEach(async () => {
+    await running?.close()
+    running = undefined
+  })
+  return () => {
+    if (!running) throw new Error('The sandbox runs only inside a test.')
+    return running
+  }
+}

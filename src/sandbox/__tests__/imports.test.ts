@@ -1,17 +1,7 @@
-import { SANDBOX_DEFAULTS, type PardotSandbox } from '..'
-import { SandboxUnderTest } from './harness'
+import { SANDBOX_DEFAULTS } from '..'
+import { sandboxPerTest } from './harness'
 
-let running: SandboxUnderTest
-let base = ''
-let sandbox: PardotSandbox
-
-beforeEach(async () => {
-  running = await SandboxUnderTest.start()
-  sandbox = running.sandbox
-  base = running.base
-})
-
-afterEach(() => running.close())
+const current = sandboxPerTest()
 
 const headers = (extra: Record<string, string> = {}) => ({
   authorization: `Bearer ${SANDBOX_DEFAULTS.accessToken}`,
@@ -30,7 +20,7 @@ function form(parts: Record<string, string>): { body: string; type: string } {
 
 async function upload(path: string, parts: Record<string, string>) {
   const { body, type } = form(parts)
-  const res = await fetch(base + path, { method: 'POST', headers: headers({ 'content-type': type }), body })
+  const res = await fetch(current().base + path, { method: 'POST', headers: headers({ 'content-type': type }), body })
   return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as Record<string, unknown> }
 }
 
@@ -39,7 +29,7 @@ const input = (extra: Record<string, unknown> = {}) =>
 
 async function status(id: unknown) {
   const res = await fetch(
-    `${base}/api/v5/imports/${String(id)}?fields=id,status,createdCount,updatedCount,errorCount`,
+    `${current().base}/api/v5/imports/${String(id)}?fields=id,status,createdCount,updatedCount,errorCount`,
     { headers: headers() }
   )
   return (await res.json()) as Record<string, unknown>
@@ -57,7 +47,11 @@ describe('sandbox Import API', () => {
     })
     expect(created).toEqual({ status: 201, body: { id: 2, status: 'Complete' } })
     expect(await status(2)).toEqual({ id: 2, status: 'Complete', createdCount: 1, updatedCount: 1, errorCount: 2 })
-    expect(sandbox.prospects().map((p) => [p.email, p.firstName])).toEqual([
+    expect(
+      current()
+        .sandbox.prospects()
+        .map((p) => [p.email, p.firstName])
+    ).toEqual([
       ['a@x.io', 'A, again'],
       ['b@x.io', 'B']
     ])
@@ -69,14 +63,14 @@ describe('sandbox Import API', () => {
     expect((await upload('/api/v5/imports/1/batches', { file: 'matchEmail,email\r\nb@x.io,b@x.io\r\n' })).status).toBe(
       204
     )
-    expect(sandbox.prospects()).toEqual([])
-    const submitted = await fetch(`${base}/api/v5/imports/1`, {
+    expect(current().sandbox.prospects()).toEqual([])
+    const submitted = await fetch(`${current().base}/api/v5/imports/1`, {
       method: 'PATCH',
       headers: headers({ 'content-type': 'application/json' }),
       body: JSON.stringify({ status: 'Ready' })
     })
     expect(await submitted.json()).toEqual({ id: 1, status: 'Complete' })
-    expect(sandbox.prospects()).toHaveLength(2)
+    expect(current().sandbox.prospects()).toHaveLength(2)
   })
 
   it('answers code 160 for an 11th batch', async () => {
@@ -100,13 +94,13 @@ describe('sandbox Import API', () => {
 
   it('restores deleted prospects only with restoreDeleted', async () => {
     await upload('/api/v5/imports', { input: input({ status: 'Ready' }), file: 'matchEmail\r\nd@x.io\r\n' })
-    const [{ id }] = sandbox.prospects()
-    await fetch(`${base}/api/v5/objects/prospects/${id}`, { method: 'DELETE', headers: headers() })
+    const [{ id }] = current().sandbox.prospects()
+    await fetch(`${current().base}/api/v5/objects/prospects/${id}`, { method: 'DELETE', headers: headers() })
     await upload('/api/v5/imports', {
       input: input({ status: 'Ready', restoreDeleted: true }),
       file: 'matchEmail\r\nd@x.io\r\n'
     })
-    expect(sandbox.prospects()).toEqual([expect.objectContaining({ id, isDeleted: false })])
+    expect(current().sandbox.prospects()).toEqual([expect.objectContaining({ id, isDeleted: false })])
   })
 
   it('refuses imports of other operations or objects', async () => {

@@ -1,26 +1,16 @@
-import { SANDBOX_DEFAULTS, type PardotSandbox } from '..'
-import { SandboxUnderTest, type Call } from './harness'
+import { SANDBOX_DEFAULTS } from '..'
+import { sandboxPerTest, type Call } from './harness'
 
 const BU = SANDBOX_DEFAULTS.businessUnitId
 const DEMO_BU = SANDBOX_DEFAULTS.demoBusinessUnitId
 const LISTS = '/api/v5/objects/lists'
 const MEMBERSHIPS = '/api/v5/objects/list-memberships'
 
-let running: SandboxUnderTest
-let base = ''
-let sandbox: PardotSandbox
-
-beforeEach(async () => {
-  running = await SandboxUnderTest.start()
-  sandbox = running.sandbox
-  base = running.base
-})
-
-afterEach(() => running.close())
+const current = sandboxPerTest()
 
 /** `host` stands for the Pardot host the request means (`/pi.demo.pardot.com`), as the destination sends it. */
 const call = (path: string, { host = '', ...options }: Call & { host?: string } = {}) =>
-  running.call(host + path, options)
+  current().call(host + path, options)
 
 async function prospect(email: string): Promise<number> {
   const answer = await call('/api/v5/objects/prospects/do/upsertLatestByEmail', {
@@ -91,7 +81,7 @@ describe('list memberships', () => {
       status: 400,
       body: { code: 58, message: 'The prospect is already a member of the list' }
     })
-    expect(sandbox.listMemberships()).toEqual([
+    expect(current().sandbox.listMemberships()).toEqual([
       { id: 5000, businessUnitId: BU, listId: 1001, prospectId: id, optedOut: true }
     ])
   })
@@ -116,7 +106,7 @@ describe('list memberships', () => {
       body: { listId, prospectId: prospectId ?? id }
     })
     expect(answer).toEqual({ status, body: { code, message } })
-    expect(sandbox.listMemberships()).toEqual([])
+    expect(current().sandbox.listMemberships()).toEqual([])
   })
 
   it('finds memberships by list and prospect, and deletes them', async () => {
@@ -139,7 +129,11 @@ describe('list memberships', () => {
       status: 404,
       body: { code: 109, message: 'Record not found' }
     })
-    expect(sandbox.listMemberships().map((m) => [m.listId, m.prospectId])).toEqual([
+    expect(
+      current()
+        .sandbox.listMemberships()
+        .map((m) => [m.listId, m.prospectId])
+    ).toEqual([
       [1002, ann],
       [1001, bob]
     ])
@@ -148,9 +142,9 @@ describe('list memberships', () => {
   it('shows memberships on GET /sandbox/list-memberships and forgets them on reset', async () => {
     const ann = await prospect('ann@example.com')
     await join(1002, ann)
-    const admin = async () => (await fetch(`${base}/sandbox/list-memberships`)).json() as Promise<unknown>
+    const admin = async () => (await fetch(`${current().base}/sandbox/list-memberships`)).json() as Promise<unknown>
     expect(await admin()).toEqual([{ id: 5000, businessUnitId: BU, listId: 1002, prospectId: ann, optedOut: false }])
-    await fetch(`${base}/sandbox/reset`, { method: 'POST' })
+    await fetch(`${current().base}/sandbox/reset`, { method: 'POST' })
     expect(await admin()).toEqual([])
     expect((await call(`${LISTS}?fields=id`)).body.values).toEqual([{ id: 1001 }, { id: 1002 }, { id: 1003 }])
   })
@@ -176,7 +170,7 @@ describe('custom fields', () => {
   })
 
   it('needs a valid token like every API call', async () => {
-    const res = await fetch(`${base}/api/v5/objects/custom-fields?fields=id`, {
+    const res = await fetch(`${current().base}/api/v5/objects/custom-fields?fields=id`, {
       headers: { authorization: 'Bearer nope', 'pardot-business-unit-id': BU }
     })
     expect(res.status).toBe(401)
