@@ -50,6 +50,21 @@ describe('planning uploads', () => {
     ])
   })
 
+  it('puts rows with the same fields in another order in one file, cells under the right header', () => {
+    const plan = csvPlan([
+      { matchEmail: 'a@x.io', email: 'a@x.io', firstName: 'A', Plan__c: 'Pro' },
+      { matchEmail: 'b@x.io', Plan__c: 'Free', firstName: 'B', email: 'b@x.io' }
+    ])
+    expect(plan.imports.map((files) => files.map((f) => f.csv))).toEqual([
+      ['matchEmail,email,firstName,Plan__c\r\na@x.io,a@x.io,A,Pro\r\nb@x.io,b@x.io,B,Free\r\n']
+    ])
+  })
+
+  it('keeps a field name holding a comma in one quoted header cell', () => {
+    const plan = csvPlan([{ matchEmail: 'a@x.io', 'odd,name': 'x' }])
+    expect(plan.imports[0][0].csv).toBe('matchEmail,"odd,name"\r\na@x.io,x\r\n')
+  })
+
   it('puts at most 10 files in one import', () => {
     const many = Array.from({ length: 23 }, (_, i) => ({ matchEmail: `u${i}@x.io`, email: `u${i}@x.io` }))
     expect(csvPlan(many, 18 + 19).imports.map((files) => files.length)).toEqual([10, 10, 3])

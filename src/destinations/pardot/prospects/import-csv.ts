@@ -42,17 +42,19 @@ export function csvPlan(
   maxBytes = MAX_FILE_BYTES,
   perImport = MAX_FILES_PER_IMPORT
 ): CsvPlan {
-  const groups = new Map<string, number[]>()
+  // Keyed by the sorted field names, so rows that list the same fields in another order share a file; the
+  // header keeps the first row's order (matchEmail first).
+  const groups = new Map<string, { columns: string[]; indices: number[] }>()
   rows.forEach((row, index) => {
     if (!row) return
-    const key = Object.keys(row).join(',')
+    const columns = Object.keys(row)
+    const key = JSON.stringify([...columns].sort())
     const group = groups.get(key)
-    if (group) group.push(index)
-    else groups.set(key, [index])
+    if (group) group.indices.push(index)
+    else groups.set(key, { columns, indices: [index] })
   })
   const plan: CsvPlan = { imports: [], tooLarge: [] }
-  for (const [key, indices] of groups) {
-    const columns = key.split(',')
+  for (const { columns, indices } of groups.values()) {
     const header = columns.map(csvCell).join(',') + '\r\n'
     const files: CsvFile[] = []
     let lines: string[] = []
