@@ -166,17 +166,38 @@ export function readPardotAnswer(response: Pick<ModifiedResponse, 'status' | 'da
   const status = response.status
   const json: unknown = isRecord(response.data) ? response.data : parseJson(response.content)
   if (isRecord(json)) {
-    const code = Number(json.code)
     return {
       status,
       format: 'json',
-      code: Number.isInteger(code) ? code : undefined,
+      code: codeOf(json.code),
       message: typeof json.message === 'string' ? json.message : undefined
     }
   }
-  const xml = /<err\b[^>]*\bcode="(\d+)"[^>]*>([^<]*)<\/err>/.exec(response.content ?? '')
-  if (xml) return { status, format: 'xml', code: Number(xml[1]), message: xml[2].trim() }
-  return { status, format: 'other' }
+  const text = response.content ?? ''
+  const err = /<err\b([^>]*)>([^<]*)<\/err>/.exec(text)
+  if (err) {
+    const code = /\bcode="(\d+)"/.exec(err[1])
+    return { status, format: 'xml', code: code ? Number(code[1]) : undefined, message: err[2].trim() || undefined }
+  }
+  if (/^\s*<\?xml\b|^\s*<rsp\b/.test(text)) return { status, format: 'xml', message: plain(text) }
+  // An HTML error page (a proxy's 502, say) says nothing a user can act on; short plain text does.
+  return { status, format: 'other', message: /^\s*</.test(text) ? undefined : plain(text) }
+}
+
+/** Only a number or a string of digits is a Pardot code: `null`, `""` or `true` are not code 0 or 1. */
+function codeOf(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value)) return value
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value)
+  return undefined
+}
+
+function plain(text: string): string | undefined {
+  const flat = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+  if (!flat) return undefined
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat
 }
 
 function ruleFor(answer: PardotAnswer, operation?: Operation): Rule | undefined {
@@ -186,9 +207,11 @@ function ruleFor(answer: PardotAnswer, operation?: Operation): Rule | undefined 
 
 export function handlingOf(answer: PardotAnswer, operation?: Operation): Handling {
   if (answer.code === 184 || answer.status === 401) return 'refresh'
+  // Whatever code came with it, a 5xx is Pardot's own failure: retried, never final.
+  if (answer.status >= 500) return 'retry'
   const rule = ruleFor(answer, operation)
   if (rule) return rule.handling
-  if (answer.status >= 500 || answer.status === 408 || answer.status === 429) return 'retry'
+  if (answer.status === 408 || answer.status === 429) return 'retry'
   if (answer.status === 404) return 'not-found'
   return 'final'
 }
@@ -279,12 +302,14 @@ export function pardotAnswerToError(answer: PardotAnswer, ctx: RequestContext): 
         ErrorCodes.INVALID_AUTHENTICATION
       )
     case 'retry': {
-      const status = rule?.retryAs ?? (RETRYABLE_HTTP.has(answer.status) ? answer.status : 503)
+      // A final code that came with a 5xx: its fix would tell the user to change what may be fine.
+      const retryRule = rule?.handling === 'retry' ? rule : undefined
+      const status = retryRule?.retryAs ?? (RETRYABLE_HTTP.has(answer.status) ? answer.status : 503)
       return new RetryableError(
         sentence([
           said,
-          rule?.meaning ?? 'Pardot is temporarily unavailable',
-          rule?.fix ?? 'The event will be retried.'
+          retryRule?.meaning ?? 'Pardot is temporarily unavailable',
+          retryRule?.fix ?? 'The event will be retried.'
         ]),
         status as RetryableStatus
       )
@@ -298,7 +323,10 @@ export function pardotAnswerToError(answer: PardotAnswer, ctx: RequestContext): 
     default: {
       // Old paths and the wrong host answer XML 400/403 without a v5 code: the same cause as 201.
       const isBusinessUnit =
-        answer.code === 201 || (!rule && answer.format === 'xml' && [400, 403].includes(answer.status))
+        answer.code === 201 ||
+        (!rule &&
+          [400, 403].includes(answer.status) &&
+          (answer.format === 'xml' || /business unit/i.test(answer.message ?? '')))
       const fix = isBusinessUnit ? businessUnitHint(ctx) : (operationFix(answer, handling, ctx) ?? rule?.fix)
       const status =
         answer.status >= 400 && answer.status < 500 && !RETRYABLE_HTTP.has(answer.status) ? answer.status : 400

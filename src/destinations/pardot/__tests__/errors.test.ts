@@ -188,6 +188,60 @@ describe('answers without a v5 JSON code', () => {
     await expect(upsert()).rejects.toMatchObject({ status, constructor: RetryableError })
   })
 
+  it('explains business unit and host for an XML 400 without a known code', async () => {
+    nock(PROD_API)
+      .post(UPSERT)
+      .reply(400, '<rsp stat="fail"><err code="10">Invalid Business Unit</err></rsp>', { 'Content-Type': 'text/xml' })
+    const error = await upsert().catch((e: unknown) => e)
+    expect(error).toMatchObject({ status: 400, code: 'PARDOT_10' })
+    expect((error as Error).message).toContain(
+      `Pardot did not find business unit ${BUSINESS_UNIT} at https://pi.pardot.com`
+    )
+  })
+
+  it('keeps the text and the business unit hint of an XML 403 with no code at all', async () => {
+    nock(PROD_API)
+      .post(UPSERT)
+      .reply(
+        403,
+        '<?xml version="1.0"?><rsp stat="fail"><err>Business Unit specified in Pardot-Business-Unit-Id header not found or inactive.</err></rsp>',
+        { 'Content-Type': 'text/xml' }
+      )
+    const error = await upsert().catch((e: unknown) => e)
+    expect(error).toMatchObject({ status: 403, code: 'PARDOT_HTTP_403' })
+    expect((error as Error).message).toContain(
+      'Pardot answered (HTTP 403): Business Unit specified in Pardot-Business-Unit-Id header not found or inactive.'
+    )
+    expect((error as Error).message).toContain('turn on Sandbox Instance')
+  })
+
+  it('keeps a short plain-text answer in the message, but not an HTML page', async () => {
+    nock(PROD_API).post(UPSERT).reply(405, 'Method Not Allowed', { 'Content-Type': 'text/plain' })
+    expect(await upsert().catch((e: Error) => e.message)).toContain('Pardot answered (HTTP 405): Method Not Allowed.')
+    nock(PROD_API)
+      .post(UPSERT)
+      .reply(404, '<html><body><h1>Not Found</h1></body></html>', { 'Content-Type': 'text/html' })
+    expect(await upsert().catch((e: Error) => e.message)).toMatch(/^Pardot answered \(HTTP 404\)\. /)
+  })
+
+  it.each([
+    [150, 'Malformed'],
+    [4, 'Invalid prospect email address'],
+    [109, 'Record not found']
+  ])('retries a 5xx even when it carries the final code %i', async (code, message) => {
+    nock(PROD_API).post(UPSERT).reply(500, { code, message })
+    const error = await upsert().catch((e: unknown) => e)
+    expect(error).toMatchObject({ status: 500, constructor: RetryableError })
+    expect((error as Error).message).toBe(
+      `Pardot answered (code ${code}, HTTP 500): ${message}. Pardot is temporarily unavailable. The event will be retried.`
+    )
+  })
+
+  it.each([null, '', true, '12a'])('does not read %p as a Pardot code', async (code) => {
+    nock(PROD_API).post(UPSERT).reply(400, { code, message: 'Something odd' })
+    await expect(upsert()).rejects.toMatchObject({ status: 400, code: 'PARDOT_HTTP_400' })
+  })
+
   it('keeps a bare HTTP 401 a 401', async () => {
     nock(PROD_API).post(UPSERT).reply(401, '')
     await expect(upsert()).rejects.toMatchObject({ status: 401, constructor: InvalidAuthenticationError })
