@@ -88,20 +88,24 @@ const writable = new Set<string>(WRITABLE_PROSPECT_FIELDS)
 const readOnly = new Set<string>(READ_ONLY_PROSPECT_FIELDS)
 
 /** v3/v4 names whose v5 name is not just the snake_case → camelCase spelling. */
-const LEGACY_RENAMES: Record<string, string> = {
-  crm_lead_fid: 'salesforceLeadId',
-  crm_contact_fid: 'salesforceContactId',
-  crm_owner_fid: 'salesforceOwnerId',
-  crm_account_fid: 'salesforceAccountId',
-  crm_last_sync: 'salesforceLastSync',
-  crm_url: 'salesforceUrl'
-}
+const LEGACY_RENAMES = new Map<string, string>([
+  ['crm_lead_fid', 'salesforceLeadId'],
+  ['crm_contact_fid', 'salesforceContactId'],
+  ['crm_owner_fid', 'salesforceOwnerId'],
+  ['crm_account_fid', 'salesforceAccountId'],
+  ['crm_last_sync', 'salesforceLastSync'],
+  ['crm_url', 'salesforceUrl']
+])
+
+/** The Import API's match columns: not prospect fields, and in a CSV they would decide which prospect a row updates. */
+const MATCH_COLUMNS = new Set(['matchemail', 'matchid', 'matchsalesforceid'])
 
 const byLowerCase = new Map<string, string>([...writable, ...readOnly].map((name) => [name.toLowerCase(), name]))
 
 export type FieldNameVerdict =
   | { kind: 'writable' | 'custom' | 'unknown' }
   | { kind: 'read-only' }
+  | { kind: 'match-column' }
   | { kind: 'legacy' | 'miscased'; suggestion: string; suggestionIsReadOnly: boolean }
 
 function snakeToCamel(name: string): string {
@@ -113,8 +117,9 @@ export function judgeProspectFieldName(name: string): FieldNameVerdict {
   if (writable.has(name)) return { kind: 'writable' }
   if (readOnly.has(name)) return { kind: 'read-only' }
   if (name.endsWith('__c')) return { kind: 'custom' }
+  if (MATCH_COLUMNS.has(name.toLowerCase())) return { kind: 'match-column' }
   if (name.includes('_')) {
-    const v5 = LEGACY_RENAMES[name.toLowerCase()] ?? byLowerCase.get(snakeToCamel(name.toLowerCase()).toLowerCase())
+    const v5 = LEGACY_RENAMES.get(name.toLowerCase()) ?? byLowerCase.get(snakeToCamel(name.toLowerCase()).toLowerCase())
     if (v5) return { kind: 'legacy', suggestion: v5, suggestionIsReadOnly: readOnly.has(v5) }
   }
   const sameLetters = byLowerCase.get(name.toLowerCase())

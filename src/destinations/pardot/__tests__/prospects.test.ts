@@ -231,6 +231,11 @@ describe('Upsert Prospect: Other Fields', () => {
       'Other Fields: "JobTitle" is not spelled as in Pardot v5; rename it to "jobTitle".'
     ],
     [
+      'an Import API match column',
+      { matchEmail: 'other@example.com' },
+      'Other Fields: "matchEmail" is not a prospect field: the prospect is found by Email Address (or Pardot Prospect ID, Salesforce ID); remove it. To change a prospect\'s email, put the new address under the key "email".'
+    ],
+    [
       'an array value',
       { Interests__c: ['a', 'b'] },
       'Other Fields: "Interests__c" holds a list, but a Pardot field holds one value; for a multi-select custom field send the choices joined with ";" (for example "red;blue").'
@@ -257,6 +262,28 @@ describe('Upsert Prospect: Other Fields', () => {
     ).rejects.toMatchObject({ message, status: 400 })
     expect(scope.isDone()).toBe(false)
   })
+
+  // A custom field's value is judged by its type, so only names and other fields' values are refused before the read.
+  it.each(refused.filter(([, customFields]) => !Object.keys(customFields).some((name) => name.endsWith('__c'))))(
+    'refuses %s without reading the custom field catalogue, even when another value would need it',
+    async (_, customFields, message) => {
+      const catalogue = nock(PROD_API)
+        .get('/api/v5/objects/custom-fields')
+        .query(true)
+        .reply(200, { values: [], nextPageToken: null })
+      await expect(
+        testDestination.testAction('prospects', {
+          event: createTestEvent({ type: 'identify', traits: { email: 'ann@example.com' } }),
+          settings,
+          auth,
+          mapping: { customFields: { ...customFields, Seats__c: '12' } },
+          useDefaultMappings: true
+        })
+      ).rejects.toMatchObject({ message, status: 400 })
+      expect(catalogue.isDone()).toBe(false)
+      nock.cleanAll()
+    }
+  )
 
   it('names every refused field at once', async () => {
     await expect(

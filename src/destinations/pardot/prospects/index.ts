@@ -16,7 +16,7 @@ import {
   standardFields
 } from './fields'
 import type { Payload } from './generated-types'
-import { writeProspect } from './match'
+import { checkBeforeAnyRequest, writeProspect } from './match'
 import { performBatch } from './perform-batch'
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -42,7 +42,11 @@ const action: ActionDefinition<Settings, Payload> = {
   },
   perform: async (request, { settings, payload }) => {
     const client = new PardotClient(request, settings)
-    const types = needsCustomFieldTypes(payload.customFields) ? await customFieldTypes(client) : undefined
+    let types
+    if (needsCustomFieldTypes(payload.customFields)) {
+      checkBeforeAnyRequest(payload)
+      types = await customFieldTypes(client)
+    }
     return writeProspect(client, payload, types)
   },
   performBatch

@@ -2,7 +2,7 @@ import { PayloadValidationError } from '@segment/actions-core'
 import type { PardotClient } from '../pardot-client'
 import type { Payload } from './generated-types'
 import type { CustomFieldTypes } from './custom-field-types'
-import { upsertBody } from './upsert-body'
+import { checkWithoutCatalogue, upsertBody } from './upsert-body'
 
 /**
  * How an event finds its prospect: by Pardot prospect ID (PATCH it), else by Salesforce ID (PATCH the
@@ -24,6 +24,13 @@ export async function writeProspect(client: PardotClient, payload: Payload, type
     }
   }
   return client.upsertProspectByEmail(body)
+}
+
+/** Every check of the event that needs no request (the custom field catalogue's formatting waits for its read). */
+export function checkBeforeAnyRequest(payload: Payload): void {
+  checkProspectId(payload.prospectId)
+  checkSalesforceId(payload.salesforceId)
+  checkWithoutCatalogue(payload)
 }
 
 /** The trimmed value, or undefined when nothing (or only spaces) is mapped. */

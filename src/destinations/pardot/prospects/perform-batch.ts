@@ -5,7 +5,7 @@ import type { Payload } from './generated-types'
 import { customFieldTypes } from './custom-field-types'
 import { needsCustomFieldTypes } from './custom-values'
 import { csvPlan, importRow, type ImportRow } from './import-csv'
-import { writeProspect } from './match'
+import { checkBeforeAnyRequest, writeProspect } from './match'
 import { upsertBody } from './upsert-body'
 
 /**
@@ -19,7 +19,8 @@ export async function performBatch(
   const client = new PardotClient(request, settings)
   const answers = new MultiStatusResponse()
   // The custom field catalogue is read once for the whole batch, and only when a value's form depends on it.
-  const types = payload.some((event) => needsCustomFieldTypes(event.customFields))
+  // An event refused anyway (its email, a field name) must not cost the read, nor fail with it.
+  const types = payload.some((event) => needsCustomFieldTypes(event.customFields) && passesChecks(event))
     ? await customFieldTypes(client)
     : undefined
   // An event matched by Pardot or Salesforce ID is a PATCH (with its own fallback), not an upsert by email: it
@@ -84,6 +85,15 @@ export async function performBatch(
     }
   }
   return answers
+}
+
+function passesChecks(event: Payload): boolean {
+  try {
+    checkBeforeAnyRequest(event)
+    return true
+  } catch {
+    return false
+  }
 }
 
 function setError(answers: MultiStatusResponse, index: number, error: unknown, sent?: ImportRow): void {

@@ -31,6 +31,18 @@ export function upsertBody(payload: Payload, types?: CustomFieldTypes): UpsertBy
   }
 }
 
+/**
+ * Every check that does not need the custom field catalogue, so that an event refused for its email, a field
+ * name or a standard field's value costs no request, not even the catalogue's read. A `__c` field's value is
+ * judged by its type, so it waits for the catalogue (and is then reported with the other values it refuses).
+ */
+export function checkWithoutCatalogue(payload: Payload): void {
+  const customFields = Object.fromEntries(
+    Object.entries(payload.customFields ?? {}).map(([name, value]) => [name, name.endsWith('__c') ? null : value])
+  )
+  upsertBody({ ...payload, customFields })
+}
+
 /** An address Pardot would refuse (code 4) is refused here, without spending an API call. */
 function checkEmail(email: string): void {
   if (email.trim() === '') {
@@ -40,7 +52,13 @@ function checkEmail(email: string): void {
   }
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
     const shown = email.length > 80 ? `${email.slice(0, 80)}…` : email
-    throw new PayloadValidationError(`Email Address "${shown}" is not an email address.`)
+    // Pardot matches the address exactly, spaces included, so a padded one is refused rather than quietly trimmed.
+    const padded = email !== email.trim() && /^[^\s@]+@[^\s@]+$/.test(email.trim())
+    throw new PayloadValidationError(
+      padded
+        ? `Email Address "${shown}" has spaces before or after it. Turn on Normalize Email to trim it, or map a value without the spaces.`
+        : `Email Address "${shown}" is not an email address.`
+    )
   }
 }
 
@@ -72,6 +90,8 @@ function nameProblem(name: string): string | undefined {
   switch (verdict.kind) {
     case 'read-only':
       return `"${name}" is read-only in Pardot and cannot be set; remove it.`
+    case 'match-column':
+      return `"${name}" is not a prospect field: the prospect is found by Email Address (or Pardot Prospect ID, Salesforce ID); remove it. To change a prospect's email, put the new address under the key "email".`
     case 'legacy':
     case 'miscased': {
       const kind = verdict.kind === 'legacy' ? 'is a Pardot v3/v4 name' : 'is not spelled as in Pardot v5'
