@@ -26,14 +26,15 @@ async function stubbedPardot(request: Request): Promise<Response> {
   return new Response(JSON.stringify({ id: 1 }), { status: 201, headers: { 'content-type': 'application/json' } })
 }
 
-const SEGMENT_PACKAGE = '@segment/action-destinations/dist/destinations/pardot'
+// The published package keeps its Pardot destination under its slug (checked against 3.497.0's tarball).
+const SEGMENT_PACKAGE = '@segment/action-destinations/dist/destinations/actions-pardot'
 
 export function segmentPardot(): DestinationDefinition<unknown> | string {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require(SEGMENT_PACKAGE) as { default: DestinationDefinition<unknown> }).default
   } catch {
-    return `skipped: Segment's published Pardot destination (${SEGMENT_PACKAGE}) is not installed here (the @segment/action-destinations package does not install from this registry)`
+    return `skipped: Segment's published Pardot destination (${SEGMENT_PACKAGE}) is not installed here (@segment/action-destinations does not install from this registry; README, Benchmarks, says how to unpack it by hand)`
   }
 }
 
