@@ -239,12 +239,13 @@ describe('refreshAccessToken', () => {
   })
 
   it('never repeats a secret Salesforce echoes back', async () => {
-    nock('https://login.salesforce.com')
-      .post(TOKEN)
-      .reply(400, { error: 'invalid_grant', error_description: 'bad token refresh-SECRET-1 for client-SECRET-2' })
+    nock('https://login.salesforce.com').post(TOKEN).reply(400, {
+      error: 'invalid_grant',
+      error_description: 'bad token refresh-SECRET-1 for client-SECRET-2 after old-access'
+    })
     const error = await testDestination.refreshAccessToken(settings, oauth).catch((e: unknown) => e)
-    expect((error as Error).message).toContain('bad token [redacted] for [redacted]')
-    expect((error as Error).message).not.toMatch(/SECRET/)
+    expect((error as Error).message).toContain('bad token [redacted] for [redacted] after [redacted]')
+    expect((error as Error).message).not.toMatch(/SECRET|old-access/)
   })
 
   it('sends no "Bearer undefined" to the login host', async () => {

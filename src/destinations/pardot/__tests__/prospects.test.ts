@@ -317,7 +317,12 @@ describe('Upsert Prospect: input refused before any request', () => {
   it.each([
     ['an empty email', [null], 'Email Address is empty. Map it to the prospect’s email'],
     ['a blank email', '   ', 'Email Address is empty.'],
-    ['a value that is not an email', 'ann at example', 'Email Address "ann at example" is not an email address.']
+    ['a value that is not an email', 'ann at example', 'Email Address "ann at example" is not an email address.'],
+    [
+      'an address with spaces around it',
+      ' ann@example.com ',
+      'Email Address " ann@example.com " has spaces before or after it. Turn on Normalize Email to trim it, or map a value without the spaces.'
+    ]
   ])('refuses %s', async (_, email, message) => {
     const { scope } = upsertScope()
     await expect(
