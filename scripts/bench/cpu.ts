@@ -33,20 +33,52 @@ export function segmentPardot(): DestinationDefinition<unknown> | string {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require(SEGMENT_PACKAGE) as { default: DestinationDefinition<unknown> }).default
-  } catch {
-    return `skipped: Segment's published Pardot destination (${SEGMENT_PACKAGE}) is not installed here (@segment/action-destinations does not install from this registry; README, Benchmarks, says how to unpack it by hand)`
+  } catch (error) {
+    const notThere = (error as { code?: string }).code === 'MODULE_NOT_FOUND'
+    return notThere
+      ? `skipped: Segment's published Pardot destination (${SEGMENT_PACKAGE}) is not installed here (@segment/action-destinations does not install from this registry; README, Benchmarks, says how to unpack it by hand)`
+      : `skipped: Segment's published Pardot destination did not load: ${(error as Error).message}`
   }
 }
 
 /** CPU-seconds (user + system) per event, turned into events per CPU-second: waiting on sockets does not count. */
-export async function eventsPerSecond(definition: DestinationDefinition<unknown>, events: number): Promise<number> {
+/** The mapping fields of Segment's published prospects action: what a migrated destination's saved mapping holds. */
+const SEGMENT_FIELDS = [
+  'email',
+  'firstName',
+  'lastName',
+  'salutation',
+  'phone',
+  'company',
+  'jobTitle',
+  'industry',
+  'city',
+  'state',
+  'zip',
+  'country',
+  'website',
+  'secondaryDeletedSearch',
+  'customFields'
+]
+
+/** The default mapping of `definition`'s prospects action, or only its part Segment's destination knows. */
+export function defaultMapping(definition: DestinationDefinition<unknown>, segmentFieldsOnly = false): JSONObject {
+  const defaults = defaultValues(definition.actions.prospects.fields)
+  if (!segmentFieldsOnly) return defaults
+  return Object.fromEntries(Object.entries(defaults).filter(([key]) => SEGMENT_FIELDS.includes(key)))
+}
+
+export async function eventsPerSecond(
+  definition: DestinationDefinition<unknown>,
+  events: number,
+  mapping: JSONObject = defaultMapping(definition)
+): Promise<number> {
   const destination = new Destination(definition)
-  const action = definition.actions.prospects
   const settings = {
     businessUnitID: '0Uv000000000001AAA',
     accountID: '1',
     isSandbox: false,
-    subscription: { subscribe: 'type = "identify"', partnerAction: 'prospects', mapping: defaultValues(action.fields) },
+    subscription: { subscribe: 'type = "identify"', partnerAction: 'prospects', mapping },
     oauth: { access_token: 'tok' }
   } as unknown as JSONObject
   const realFetch = transport.default
