@@ -1,11 +1,15 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
+const SCRIPTS = ['tester', 'dom', 'samples', 'mapping', 'results', 'prospects']
+
 /** The Event Tester's files by the path a browser asks for; nothing else on disk is reachable. */
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/tester/tester.css': { file: 'tester.css', type: 'text/css; charset=utf-8' },
-  '/tester/tester.js': { file: 'tester.js', type: 'text/javascript; charset=utf-8' }
+  ...Object.fromEntries(
+    SCRIPTS.map((name) => [`/tester/${name}.js`, { file: `${name}.js`, type: 'text/javascript; charset=utf-8' }])
+  )
 }
 
 export interface Asset {
