@@ -1,4 +1,4 @@
-import type { DynamicFieldResponse, RequestClient } from '@segment/actions-core'
+import { RetryableError, type DynamicFieldResponse, type RequestClient } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { PardotClient } from './pardot-client'
 
@@ -11,12 +11,12 @@ import { PardotClient } from './pardot-client'
 /** Static lists only: dynamic lists are filled by their criteria, the API cannot change them. One page per call. */
 export function staticListChoices(request: RequestClient, settings: Settings, page?: string) {
   return choicesOrError(async () => {
-    const { values, nextPageToken } = await new PardotClient(request, settings).listsPage(page)
+    const { values, nextPage } = await new PardotClient(request, settings).listsPage(page)
     return {
       choices: values
         .filter((list) => !list.isDynamic)
         .map((list) => ({ label: list.name, value: String(list.id), description: `Static list, id ${list.id}` })),
-      ...(nextPageToken ? { nextPage: nextPageToken } : {})
+      ...(nextPage ? { nextPage } : {})
     }
   })
 }
@@ -41,12 +41,34 @@ async function choicesOrError(read: () => Promise<DynamicFieldResponse>): Promis
     return await read()
   } catch (error) {
     const { message, code, status } = error as { message?: unknown; code?: unknown; status?: unknown }
+    const text = typeof message === 'string' ? message : String(error)
     return {
       choices: [],
       error: {
-        message: typeof message === 'string' ? message : String(error),
+        message: error instanceof RetryableError ? forDropdown(text) : text,
         code: typeof code === 'string' ? code : typeof status === 'number' ? String(status) : 'UNKNOWN'
       }
     }
   }
+}
+
+/**
+ * A passing failure's message speaks of an event that "will be retried"; a dropdown has no event and nothing
+ * retries it. Those clauses are dropped and the user is told to try again.
+ */
+function forDropdown(message: string): string {
+  const clauses = message.split(/(?<=[.;])\s+/)
+  const kept: string[] = []
+  let capitalise = false
+  for (const clause of clauses) {
+    if (/\bwill be retried\b/i.test(clause)) {
+      capitalise = true
+      continue
+    }
+    const text = capitalise ? clause.charAt(0).toUpperCase() + clause.slice(1) : clause
+    kept.push(text.replace(/;$/, '.'))
+    capitalise = false
+  }
+  const again = /\blimit resets\b/.test(message) ? 'Try again once the limit resets.' : 'Try again in a moment.'
+  return [...kept, again].join(' ')
 }

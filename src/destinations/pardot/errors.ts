@@ -31,7 +31,9 @@ interface Rule {
  * that prospect is gone; a setup answer on an external activity names the Salesforce step to take.
  */
 export type Operation =
-  { kind: 'update-prospect'; prospectId: number } | { kind: 'external-activity'; extension: string; type: string }
+  /** `salesforceId`: the prospect was found by a query for that Salesforce ID, not mapped by its prospect ID. */
+  | { kind: 'update-prospect'; prospectId: number; salesforceId?: string }
+  | { kind: 'external-activity'; extension: string; type: string }
 
 const transient = (meaning: string): Rule => ({
   handling: 'retry',
@@ -256,6 +258,16 @@ function setupStep(answer: PardotAnswer, op: Extract<Operation, { kind: 'externa
 /** A fix that depends on what the request was for; it replaces the table's general one. */
 function operationFix(answer: PardotAnswer, handling: Handling, ctx: RequestContext): string | undefined {
   const op = ctx.operation
+  if (op?.kind === 'update-prospect' && op.salesforceId) {
+    // The query found this prospect a moment ago, so it changed since (or the query lagged): a new query settles it.
+    const found = `Prospect ${op.prospectId}, found by Salesforce ID ${op.salesforceId},`
+    if (handling === 'not-found') {
+      return `${found} no longer exists in this business unit: it was merged or emptied from the recycle bin after the query (Pardot's reads can lag its writes by up to a minute). The event will be retried: the query then finds the prospect now synced with that Salesforce ID, or none, and the upsert by email runs.`
+    }
+    if (answer.code === 219) {
+      return `${found} was moved to Pardot's recycle bin after the query. The event will be retried: the query then leaves it out, and the upsert by email runs (Search Deleted Prospects restores it). To update it instead, restore it from the recycle bin.`
+    }
+  }
   if (op?.kind === 'update-prospect') {
     if (handling === 'not-found') {
       return `Prospect ${op.prospectId} no longer exists in this business unit (it was merged, or emptied from the recycle bin). Map Pardot Prospect ID to a current prospect ID, or leave it empty to match by Salesforce ID or email.`

@@ -4,10 +4,20 @@ export const LISTS_PATH = '/api/v5/objects/lists'
 export const LIST_MEMBERSHIPS_PATH = '/api/v5/objects/list-memberships'
 export const CUSTOM_FIELDS_PATH = '/api/v5/objects/custom-fields'
 
-/** A v5 query answer: one page of records and the token of the next page (null on the last). */
+/** A v5 query answer as Pardot sends it: one page of records, and the token and URL of the next page (null on the last). */
+export interface QueryAnswer<T> {
+  values?: T[]
+  nextPageToken?: string | null
+  nextPageUrl?: string | null
+}
+
+/** Where the next page is: Pardot's nextPageUrl as a `/api/v5/…` path and query (asked for on our own API host), else its token. */
+export type NextPage = { path: string } | { token: string }
+
+/** One page of a query as PardotClient hands it on; `next` is absent on the last page. */
 export interface QueryPage<T> {
   values: T[]
-  nextPageToken: string | null
+  next?: NextPage
 }
 
 export interface PardotList {

@@ -20,4 +20,9 @@ export class TtlCache<T> {
     })
     return value
   }
+
+  /** Forgets the key at once, for a value found to be out of date before it expired. */
+  delete(key: string): void {
+    this.entries.delete(key)
+  }
 }

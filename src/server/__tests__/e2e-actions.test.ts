@@ -157,6 +157,43 @@ describe('Delete Prospect through the local server', () => {
     ])
   })
 
+  it("reads every page, following the sandbox's nextPageUrl on the local host, before the first delete", async () => {
+    const sandbox = local.sandbox
+    if (!sandbox) throw new Error('No embedded sandbox.')
+    const ann = Array.from({ length: 201 }, () =>
+      sandbox.state.newProspect(SANDBOX_DEFAULTS.businessUnitId, { email: 'ann@example.com' })
+    )
+    sandbox.state.newProspect(SANDBOX_DEFAULTS.businessUnitId, { email: 'Ann@example.com' })
+    const { body } = await post('/deleteProspect', {
+      payload: { type: 'track', event: 'Deletion Requested', properties: { email: 'ann@example.com' } },
+      useDefaultMappings: true
+    })
+    expect(body.ok).toBe(true)
+    const api = `${local.url}/pi.pardot.com/api/v5/objects/prospects`
+    expect(body.requests.slice(0, 3).map((r) => `${r.request.method} ${r.request.url}`)).toEqual([
+      `GET ${api}?fields=id%2Cemail&email=ann%40example.com`,
+      `GET ${api}?fields=id%2Cemail&email=ann%40example.com&nextPageToken=200`,
+      `DELETE ${api}/${ann[0].id}`
+    ])
+    expect(body.requests.filter((r) => r.request.method === 'DELETE')).toHaveLength(201)
+    expect((await prospects()).filter((p) => !p.isDeleted).map((p) => p.email)).toEqual(['Ann@example.com'])
+  })
+
+  it('refuses a blank email before any request, and deletes nothing', async () => {
+    await createDirectly('ann@example.com')
+    const { body } = await post('/deleteProspect', {
+      payload: { type: 'track', event: 'Deletion Requested', properties: { email: '   ' } },
+      useDefaultMappings: true
+    })
+    expect(body.error).toMatchObject({
+      status: 400,
+      message:
+        'Email Address is empty. Map it to the prospect’s email, for example traits.email (identify) or properties.email (track).'
+    })
+    expect(body.requests).toEqual([])
+    expect((await prospects()).map((p) => p.isDeleted)).toEqual([false])
+  })
+
   it('succeeds when no prospect has the email', async () => {
     const { body } = await post('/deleteProspect', {
       payload: { type: 'identify', traits: { email: 'nobody@example.com' } },

@@ -81,6 +81,56 @@ describe('Update List Membership through the local server and the sandbox', () =
     expect((await get('/sandbox/prospects')).map((p) => p.email)).toEqual(['bob@example.com', 'ann@example.com'])
   })
 
+  it('adds the prospect of a track "Audience Entered" whose email is only in context.traits', async () => {
+    const entered = await post('/listMembership', {
+      payload: {
+        type: 'track',
+        userId: 'ann',
+        event: 'Audience Entered',
+        properties: { audience_key: 'pardot_vips', pardot_vips: true },
+        context: { personas, traits: { email: 'ann@example.com' } }
+      },
+      mapping: { listId: NEWSLETTER },
+      useDefaultMappings: true
+    })
+    expect(entered).toMatchObject({ ok: true })
+    const [ann] = await get('/sandbox/prospects')
+    expect(ann).toMatchObject({ email: 'ann@example.com' })
+    expect(await membersOfNewsletter()).toEqual([expect.objectContaining({ prospectId: ann.id })])
+  })
+
+  it('works again with a list restored after it was found missing, and says so when it is deleted meanwhile', async () => {
+    const add = (email: string) =>
+      post('/listMembership', {
+        payload: { type: 'identify', traits: { email } },
+        mapping: { listId: NEWSLETTER, operation: 'add' },
+        useDefaultMappings: true
+      })
+    const lists = local.sandbox?.state.lists
+    const newsletter = lists?.get(Number(NEWSLETTER))
+    if (!lists || !newsletter) throw new Error('The sandbox has no Newsletter list.')
+    const missing = {
+      status: 404,
+      retryable: false,
+      message: `Pardot has no list with id ${NEWSLETTER} in business unit 0Uv000000000001AAA. Choose a list from the List dropdown (a deleted list must be restored from the recycle bin first).`
+    }
+
+    lists.delete(newsletter.id)
+    expect((await add('ann@example.com')).error).toMatchObject(missing)
+    lists.set(newsletter.id, newsletter)
+    expect(await add('ann@example.com')).toMatchObject({ ok: true })
+
+    // Deleted after this process checked it: the membership's "not found" is the same final list error.
+    lists.delete(newsletter.id)
+    const gone = await add('bob@example.com')
+    expect(gone.error).toMatchObject(missing)
+    expect(gone.requests.map((r) => `${r.request.method} ${r.response.status}`)).toEqual([
+      'POST 200', // the upsert of bob
+      'POST 404', // the membership
+      'GET 404' // the list, read again to tell a missing list from a prospect not found yet
+    ])
+  })
+
   it('refuses a dynamic list with a final error that says so', async () => {
     const answer = await post('/listMembership', {
       payload: { type: 'identify', traits: { email: 'ann@example.com' } },

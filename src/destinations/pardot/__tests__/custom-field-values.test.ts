@@ -154,6 +154,44 @@ describe('Other Fields: custom field values in the form their type takes', () =>
     expect(nock.pendingMocks()).toEqual([])
   })
 
+  it('joins a list of choices with ";" when the catalogue may not be read, and sends the rest as mapped', async () => {
+    nock(PROD_API).get(CUSTOM_FIELDS).query(true).reply(403, { code: 49, message: 'Access denied' })
+    expect(await upsert({ Interests__c: ['golf', 'sailing', 3], Seats__c: '12', Plan__c: 'pro' })).toEqual({
+      email: 'ann@example.com',
+      Interests__c: 'golf;sailing;3',
+      Seats__c: '12',
+      Plan__c: 'pro'
+    })
+    // Remembered for 10 minutes: the next list is joined without asking again.
+    expect(await upsert({ Channels__c: ['email'] })).toEqual({ email: 'ann@example.com', Channels__c: 'email' })
+    expect(nock.pendingMocks()).toEqual([])
+  })
+
+  it.each([
+    ['2024-05-31T12:00:00Z', '2024-05-31'],
+    ['2024-05-31T23:30:00.123-08:00', '2024-05-31'],
+    ['2024-05-31T23:30+0530', '2024-05-31'],
+    ['2024-05-31 08:15:00', '2024-05-31']
+  ])('takes the date of the ISO date-time %s', async (value, date) => {
+    catalogue()
+    expect(await upsert({ Birthday__c: value })).toMatchObject({ Birthday__c: date })
+  })
+
+  it.each(['2024-05-31Tgarbage', '2024-05-31T25:00:00Z', '2024-05-31T12:00:00 tomorrow', '2024-05-31T'])(
+    'refuses %s for a Date custom field, before the upsert',
+    async (value) => {
+      catalogue()
+      const upsertScope = nock(PROD_API).post(UPSERT).reply(200, {})
+      await expect(refused({ Birthday__c: value })).rejects.toMatchObject({
+        status: 400,
+        message:
+          'Other Fields: "Birthday__c" is a Date custom field, but its value is not a date; send YYYY-MM-DD or an ISO-8601 date-time (2024-05-31T12:00:00Z).'
+      })
+      expect(upsertScope.isDone()).toBe(false)
+      nock.cleanAll()
+    }
+  )
+
   it('retries when the catalogue read gets no answer, so a network fault never drops the event, and asks again next time', async () => {
     nock(PROD_API).get(CUSTOM_FIELDS).query(true).replyWithError('socket hang up')
     await expect(refused({ Interests__c: ['a', 'b'] })).rejects.toMatchObject({

@@ -17,7 +17,7 @@ const customFieldDropdown = () =>
 const tokenInvalid = { code: 184, message: 'access_token is invalid, unknown, or malformed: Inactive token' }
 
 describe('List dropdown (Update List Membership)', () => {
-  it('offers the static lists by name, one page at a time, and hands the next page token to the UI', async () => {
+  it("offers the static lists by name, one page at a time, and hands Pardot's next page link to the UI", async () => {
     let headers: Record<string, string | string[]> = {}
     nock(PROD_API)
       .get(LISTS)
@@ -43,20 +43,57 @@ describe('List dropdown (Update List Membership)', () => {
         { label: 'Newsletter', value: '1001', description: 'Static list, id 1001' },
         { label: 'Customers', value: '1002', description: 'Static list, id 1002' }
       ],
-      nextPage: 'page-2'
+      nextPage: `${LISTS}?nextPageToken=page-2`
     })
     expect(headers).toMatchObject({ authorization: 'Bearer access-123', 'pardot-business-unit-id': BUSINESS_UNIT })
   })
 
-  it('asks for the page the UI names, and ends without a next page', async () => {
-    nock(PROD_API)
+  it('asks for the page the UI names on the configured host, and ends without a next page', async () => {
+    const scope = nock(PROD_API)
       .get(LISTS)
-      .query({ fields: 'id,name,isDynamic', nextPageToken: 'page-2' })
-      .reply(200, { values: [{ id: 1004, name: 'Webinar', isDynamic: false }], nextPageToken: null })
+      .query({ nextPageToken: 'page-2' })
+      .reply(200, { values: [{ id: 1004, name: 'Webinar', isDynamic: false }], nextPageToken: null, nextPageUrl: null })
 
-    expect(await listDropdown('page-2')).toEqual({
+    expect(await listDropdown(`${LISTS}?nextPageToken=page-2`)).toEqual({
       choices: [{ label: 'Webinar', value: '1004', description: 'Static list, id 1004' }]
     })
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('hands the token to the UI when Pardot sends no next page link, and asks for it with the filters', async () => {
+    nock(PROD_API)
+      .get(LISTS)
+      .query({ fields: 'id,name,isDynamic' })
+      .reply(200, { values: [{ id: 1001, name: 'Newsletter', isDynamic: false }], nextPageToken: 'page-2' })
+    expect(await listDropdown()).toMatchObject({ nextPage: 'page-2' })
+
+    const second = nock(PROD_API)
+      .get(LISTS)
+      .query({ fields: 'id,name,isDynamic', nextPageToken: 'page-2' })
+      .reply(200, { values: [], nextPageToken: null })
+    expect(await listDropdown('page-2')).toEqual({ choices: [] })
+    expect(second.isDone()).toBe(true)
+  })
+
+  it.each([
+    [
+      'Pardot is over its concurrency limit (code 66)',
+      (scope: nock.Interceptor) => scope.reply(400, { code: 66, message: 'Too many concurrent requests' }),
+      'Pardot answered (code 66, HTTP 400): Too many concurrent requests. More than 5 concurrent API requests for this business unit. Lower the number of parallel senders if this persists. Try again in a moment.'
+    ],
+    [
+      'Pardot has a passing failure (code 85)',
+      (scope: nock.Interceptor) => scope.reply(400, { code: 85, message: 'Internal error' }),
+      'Pardot answered (code 85, HTTP 400): Internal error. Pardot had an internal error. This is temporary on Pardot’s side. Try again in a moment.'
+    ],
+    [
+      'Pardot gives no answer',
+      (scope: nock.Interceptor) => scope.replyWithError('socket hang up'),
+      'Pardot did not answer (request to https://pi.pardot.com/api/v5/objects/lists?fields=id%2Cname%2CisDynamic failed, reason: socket hang up). Try again in a moment.'
+    ]
+  ])('tells the user to try again, not that an event will be retried, when %s', async (_, answer, message) => {
+    answer(nock(PROD_API).get(LISTS).query(true))
+    expect(await listDropdown()).toEqual({ choices: [], error: { code: 'RETRYABLE_ERROR', message } })
   })
 
   it('shows an auth failure as the dropdown error instead of throwing', async () => {

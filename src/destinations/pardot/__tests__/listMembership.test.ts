@@ -4,6 +4,7 @@ import {
   IntegrationError,
   InvalidAuthenticationError,
   PayloadValidationError,
+  RetryableError,
   type JSONObject,
   type SegmentEvent
 } from '@segment/actions-core'
@@ -48,6 +49,7 @@ const identify = (traits: JSONObject, extra: Partial<SegmentEvent> = {}): Partia
 let made: typeof testDestination.responses = []
 
 async function run(event: Partial<SegmentEvent>, mapping: JSONObject = {}) {
+  testDestination.responses = []
   try {
     made = await testDestination.testAction('listMembership', {
       event,
@@ -146,17 +148,22 @@ describe('Update List Membership: add', () => {
 })
 
 describe('Update List Membership: remove', () => {
-  const findProspects = (email: string) => nock(PROD_API).get(PROSPECTS).query({ fields: 'id', email })
+  const findProspects = (email: string) => nock(PROD_API).get(PROSPECTS).query({ fields: 'id,email', email })
+  const prospects = (ids: number[], email = 'ann@example.com') => ids.map((id) => ({ id, email }))
   const membershipsOf = (prospectId: number) =>
     nock(PROD_API).get(MEMBERSHIPS).query({ fields: 'id,listId,prospectId', listId, prospectId })
 
   it('finds every prospect with the email (all pages) and deletes its membership of the list', async () => {
     staticList()
-    findProspects('ann@example.com').reply(200, { values: [{ id: 42 }], nextPageToken: 'p2' })
+    findProspects('ann@example.com').reply(200, {
+      values: prospects([42]),
+      nextPageToken: 'p2',
+      nextPageUrl: `${PROD_API}${PROSPECTS}?nextPageToken=p2`
+    })
     nock(PROD_API)
       .get(PROSPECTS)
-      .query({ fields: 'id', email: 'ann@example.com', nextPageToken: 'p2' })
-      .reply(200, { values: [{ id: 43 }], nextPageToken: null })
+      .query({ nextPageToken: 'p2' })
+      .reply(200, { values: prospects([43]), nextPageToken: null, nextPageUrl: null })
     membershipsOf(42).reply(200, { values: [{ id: 9001, listId, prospectId: 42 }], nextPageToken: null })
     membershipsOf(43).reply(200, { values: [], nextPageToken: null })
     nock(PROD_API).delete(`${MEMBERSHIPS}/9001`).reply(204)
@@ -166,8 +173,8 @@ describe('Update List Membership: remove', () => {
     expect(nock.pendingMocks()).toEqual([])
     expect(sent()).toEqual([
       `GET ${url(`${LISTS}/${listId}?fields=id%2Cname%2CisDynamic`)}`,
-      `GET ${url(`${PROSPECTS}?fields=id&email=ann%40example.com`)}`,
-      `GET ${url(`${PROSPECTS}?fields=id&email=ann%40example.com&nextPageToken=p2`)}`,
+      `GET ${url(`${PROSPECTS}?fields=id%2Cemail&email=ann%40example.com`)}`,
+      `GET ${url(`${PROSPECTS}?nextPageToken=p2`)}`,
       `GET ${url(`${MEMBERSHIPS}?fields=id%2ClistId%2CprospectId&listId=${listId}&prospectId=42`)}`,
       `DELETE ${url(`${MEMBERSHIPS}/9001`)}`,
       `GET ${url(`${MEMBERSHIPS}?fields=id%2ClistId%2CprospectId&listId=${listId}&prospectId=43`)}`
@@ -189,7 +196,7 @@ describe('Update List Membership: remove', () => {
 
   it('succeeds when the prospect is not on the list', async () => {
     staticList()
-    findProspects('ann@example.com').reply(200, { values: [{ id: 42 }], nextPageToken: null })
+    findProspects('ann@example.com').reply(200, { values: prospects([42]), nextPageToken: null })
     membershipsOf(42).reply(200, { values: [], nextPageToken: null })
 
     await run(identify({ email: 'ann@example.com' }), { operation: 'remove' })
@@ -200,13 +207,52 @@ describe('Update List Membership: remove', () => {
 
   it('succeeds when the membership is deleted meanwhile (Pardot answers not found)', async () => {
     staticList()
-    findProspects('ann@example.com').reply(200, { values: [{ id: 42 }], nextPageToken: null })
+    findProspects('ann@example.com').reply(200, { values: prospects([42]), nextPageToken: null })
     membershipsOf(42).reply(200, { values: [{ id: 9001, listId, prospectId: 42 }], nextPageToken: null })
     nock(PROD_API).delete(`${MEMBERSHIPS}/9001`).reply(404, { code: 109, message: 'Record not found' })
 
     await run(identify({ email: 'ann@example.com' }), { operation: 'remove' })
 
     expect(outcome()).toMatchObject({ data: { removedMemberships: [] } })
+  })
+
+  it('removes only the prospects whose answered email is exactly the requested one', async () => {
+    staticList()
+    findProspects('ann@example.com').reply(200, {
+      values: [...prospects([42]), ...prospects([43], 'Ann@example.com'), { id: 44, email: null }],
+      nextPageToken: null
+    })
+    membershipsOf(42).reply(200, { values: [], nextPageToken: null })
+
+    await run(identify({ email: 'ann@example.com' }), { operation: 'remove' })
+
+    expect(sent()).toEqual([
+      `GET ${url(`${LISTS}/${listId}?fields=id%2Cname%2CisDynamic`)}`,
+      `GET ${url(`${PROSPECTS}?fields=id%2Cemail&email=ann%40example.com`)}`,
+      `GET ${url(`${MEMBERSHIPS}?fields=id%2ClistId%2CprospectId&listId=${listId}&prospectId=42`)}`
+    ])
+    expect(outcome()).toMatchObject({ data: { prospectIds: [42], removedMemberships: [] } })
+  })
+
+  it.each([
+    [
+      '   ',
+      'Email Address is empty. Map it to the prospect’s email, for example traits.email (identify) or properties.email (track).'
+    ],
+    ['not-an-email', 'Email Address "not-an-email" is not an email address.']
+  ])('refuses the email %j before any request', async (email, message) => {
+    const list = staticList()
+    const query = nock(PROD_API)
+      .get(PROSPECTS)
+      .query(true)
+      .reply(200, { values: prospects([42]), nextPageToken: null })
+
+    await expect(run(identify({ email }), { operation: 'remove' })).rejects.toMatchObject({ status: 400, message })
+
+    expect(sent()).toEqual([])
+    expect(list.isDone()).toBe(false)
+    expect(query.isDone()).toBe(false)
+    nock.cleanAll()
   })
 })
 
@@ -227,11 +273,11 @@ describe('Update List Membership: Segment audiences', () => {
     staticList()
     nock(PROD_API)
       .get(PROSPECTS)
-      .query(true)
-      .reply(200, { values: [{ id: 42 }], nextPageToken: null })
+      .query({ fields: 'id,email', email: 'ann@example.com' })
+      .reply(200, { values: [{ id: 42, email: 'ann@example.com' }], nextPageToken: null })
     nock(PROD_API)
       .get(MEMBERSHIPS)
-      .query(true)
+      .query({ fields: 'id,listId,prospectId', listId, prospectId: 42 })
       .reply(200, { values: [{ id: 9001, listId, prospectId: 42 }], nextPageToken: null })
     nock(PROD_API).delete(`${MEMBERSHIPS}/9001`).reply(204)
 
@@ -243,12 +289,45 @@ describe('Update List Membership: Segment audiences', () => {
       ...audience
     })
 
+    expect(nock.pendingMocks()).toEqual([])
+    expect(sent()).toEqual([
+      `GET ${url(`${LISTS}/${listId}?fields=id%2Cname%2CisDynamic`)}`,
+      `GET ${url(`${PROSPECTS}?fields=id%2Cemail&email=ann%40example.com`)}`,
+      `GET ${url(`${MEMBERSHIPS}?fields=id%2ClistId%2CprospectId&listId=${listId}&prospectId=42`)}`,
+      `DELETE ${url(`${MEMBERSHIPS}/9001`)}`
+    ])
     expect(outcome()).toMatchObject({ data: { operation: 'remove', removedMemberships: [9001] } })
+  })
+
+  it('adds the prospect of a track "Audience Entered" whose email is only in context.traits', async () => {
+    staticList()
+    nock(PROD_API)
+      .post(UPSERT, { matchEmail: 'ann@example.com', prospect: { email: 'ann@example.com' }, fields: ['id'] })
+      .reply(200, { id: 42 })
+    nock(PROD_API).post(MEMBERSHIPS, { listId, prospectId: 42 }).query({ fields: 'id' }).reply(201, { id: 9001 })
+
+    await run({
+      type: 'track',
+      event: 'Audience Entered',
+      traits: undefined,
+      properties: { audience_key: 'pardot_vips', pardot_vips: true },
+      context: { traits: { email: 'ann@example.com' }, personas: audience.context.personas }
+    })
+
+    expect(nock.pendingMocks()).toEqual([])
+    expect(sent()[1]).toEqual([
+      `POST ${url(UPSERT)}`,
+      { matchEmail: 'ann@example.com', prospect: { email: 'ann@example.com' }, fields: ['id'] }
+    ])
+    expect(outcome()).toMatchObject({ data: { operation: 'add', prospectId: 42, result: 'added' } })
   })
 
   it('lets a set Operation win over the audience', async () => {
     staticList()
-    nock(PROD_API).get(PROSPECTS).query(true).reply(200, { values: [], nextPageToken: null })
+    nock(PROD_API)
+      .get(PROSPECTS)
+      .query({ fields: 'id,email', email: 'ann@example.com' })
+      .reply(200, { values: [], nextPageToken: null })
 
     await run(identify({ email: 'ann@example.com', pardot_vips: true }, audience), { operation: 'remove' })
 
@@ -327,5 +406,70 @@ describe('Update List Membership: refused before any write', () => {
       message: `Pardot has no list with id ${listId} in business unit ${settings.businessUnitID}. Choose a list from the List dropdown (a deleted list must be restored from the recycle bin first).`
     })
     expect(sent()).toHaveLength(1)
+  })
+
+  it('does not remember a list that was not found: once restored, the next event uses it', async () => {
+    nock(PROD_API).get(`${LISTS}/${listId}`).query(true).reply(404, { code: 109, message: 'Record not found' })
+    await expect(run(identify({ email: 'ann@example.com' }), { operation: 'add' })).rejects.toMatchObject({
+      code: 'PARDOT_LIST_NOT_FOUND'
+    })
+
+    staticList()
+    nock(PROD_API).post(UPSERT).reply(200, { id: 42 })
+    nock(PROD_API).post(MEMBERSHIPS).query(true).reply(201, { id: 9001 })
+    await run(identify({ email: 'ann@example.com' }), { operation: 'add' })
+
+    expect(nock.pendingMocks()).toEqual([])
+    expect(outcome()).toMatchObject({ data: { operation: 'add', result: 'added' } })
+  })
+
+  it('gives the list error, and forgets the list, when it was deleted after it was checked', async () => {
+    staticList()
+    nock(PROD_API).post(UPSERT).times(2).reply(200, { id: 42 })
+    nock(PROD_API).post(MEMBERSHIPS).query(true).times(2).reply(201, { id: 9001 })
+    await run(identify({ email: 'ann@example.com' }), { operation: 'add' })
+
+    nock.cleanAll()
+    nock(PROD_API).post(UPSERT).reply(200, { id: 42 })
+    nock(PROD_API).post(MEMBERSHIPS).query(true).reply(404, { code: 109, message: 'Record not found' })
+    nock(PROD_API).get(`${LISTS}/${listId}`).query(true).reply(404, { code: 109, message: 'Record not found' })
+    const error = await refused(identify({ email: 'ann@example.com' }), { operation: 'add' })
+
+    expect(error).toMatchObject({
+      status: 404,
+      code: 'PARDOT_LIST_NOT_FOUND',
+      message: `Pardot has no list with id ${listId} in business unit ${settings.businessUnitID}. Choose a list from the List dropdown (a deleted list must be restored from the recycle bin first).`
+    })
+    expect(sent()).toEqual([
+      [
+        `POST ${url(UPSERT)}`,
+        { matchEmail: 'ann@example.com', prospect: { email: 'ann@example.com' }, fields: ['id'] }
+      ],
+      [`POST ${url(`${MEMBERSHIPS}?fields=id`)}`, { listId, prospectId: 42 }],
+      `GET ${url(`${LISTS}/${listId}?fields=id%2Cname%2CisDynamic`)}`
+    ])
+
+    // Forgotten: the next event checks the list again.
+    nock(PROD_API).get(`${LISTS}/${listId}`).query(true).reply(404, { code: 109, message: 'Record not found' })
+    await expect(run(identify({ email: 'ann@example.com' }), { operation: 'add' })).rejects.toMatchObject({
+      code: 'PARDOT_LIST_NOT_FOUND'
+    })
+    expect(sent()).toEqual([`GET ${url(`${LISTS}/${listId}?fields=id%2Cname%2CisDynamic`)}`])
+  })
+
+  it('retries when the list exists but Pardot does not find the prospect it just created', async () => {
+    staticList()
+    nock(PROD_API).post(UPSERT).reply(200, { id: 42 })
+    nock(PROD_API).post(MEMBERSHIPS).query(true).reply(404, { code: 109, message: 'Record not found' })
+    staticList()
+
+    const error = await refused(identify({ email: 'ann@example.com' }), { operation: 'add' })
+
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error).toMatchObject({
+      status: 503,
+      message: `Pardot did not find prospect 42, which it had just found or created, when adding it to list ${listId} (its reads can lag its writes by up to a minute); the event will be retried.`
+    })
+    expect(nock.pendingMocks()).toEqual([])
   })
 })

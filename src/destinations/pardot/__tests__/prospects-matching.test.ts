@@ -4,6 +4,7 @@ import {
   createTestIntegration,
   defaultValues,
   IntegrationError,
+  RetryableError,
   type JSONObject
 } from '@segment/actions-core'
 import definition from '../index'
@@ -179,10 +180,36 @@ describe('Upsert Prospect: matching by Salesforce ID', () => {
     expect(query.isDone()).toBe(false)
   })
 
-  it('checks the Salesforce ID even when a prospect ID is mapped', async () => {
-    await expect(send({ email: 'ann@example.com' }, { prospectId: '5', salesforceId: '001x' })).rejects.toThrow(
-      'Salesforce ID "001x" is not a valid Lead or Contact ID'
-    )
+  it('ignores an invalid Salesforce ID when a prospect ID is mapped: it would never be used', async () => {
+    const { scope, received } = patchScope(5)
+    const query = nock(PROD_API).get(PROSPECTS).query(true).reply(200, { values: [], nextPageToken: null })
+    await send({ email: 'ann@example.com' }, { prospectId: '5', salesforceId: '001x' })
+    expect(scope.isDone()).toBe(true)
+    expect(received.body).toEqual({ email: 'ann@example.com' })
+    expect(query.isDone()).toBe(false)
+    nock.cleanAll()
+  })
+
+  it('retries, saying it was found by Salesforce ID, when the prospect found is gone at the PATCH (code 109)', async () => {
+    querySalesforceId(LEAD, [501])
+    patchScope(501, 404, { code: 109, message: 'Record not found' })
+    const error = await send({ email: 'ann@example.com' }, { salesforceId: LEAD }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error).toMatchObject({
+      status: 503,
+      message: `Pardot answered (code 109, HTTP 404): Record not found. The record was not found. Prospect 501, found by Salesforce ID ${LEAD}, no longer exists in this business unit: it was merged or emptied from the recycle bin after the query (Pardot's reads can lag its writes by up to a minute). The event will be retried: the query then finds the prospect now synced with that Salesforce ID, or none, and the upsert by email runs.`
+    })
+  })
+
+  it('retries, saying it was found by Salesforce ID, when the prospect found is in the recycle bin (code 219)', async () => {
+    querySalesforceId(LEAD, [501])
+    patchScope(501, 400, { code: 219, message: 'Deleted records cannot be updated' })
+    const error = await send({ email: 'ann@example.com' }, { salesforceId: LEAD }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error).toMatchObject({
+      status: 503,
+      message: `Pardot answered (code 219, HTTP 400): Deleted records cannot be updated. A deleted prospect cannot be updated. Prospect 501, found by Salesforce ID ${LEAD}, was moved to Pardot's recycle bin after the query. The event will be retried: the query then leaves it out, and the upsert by email runs (Search Deleted Prospects restores it). To update it instead, restore it from the recycle bin.`
+    })
   })
 })
 

@@ -1,4 +1,5 @@
 import type { ActionDefinition } from '@segment/actions-core'
+import { checkEmail } from '../email'
 import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
 import { traitOrProperty } from '../prospects/fields'
@@ -20,6 +21,9 @@ const action: ActionDefinition<Settings, Payload> = {
   },
   perform: async (request, { settings, payload }) => {
     const client = new PardotClient(request, settings)
+    // A blank or malformed email must never reach the query: were Pardot to ignore the filter, every prospect
+    // would be deleted. The query also keeps only prospects whose answered email is exactly this one.
+    checkEmail(payload.email)
     // Every page is read before the first delete: deleting while paging could shift the pages.
     const ids = await client.findProspectIds({ email: payload.email })
     for (const id of ids) await client.deleteProspect(id)

@@ -1,13 +1,16 @@
 import type { InputField } from '@segment/actions-core'
 import { traitOrProperty } from '../prospects/fields'
 
+const eventEmail = traitOrProperty('email')
+
 export const email: InputField = {
   label: 'Email Address',
   description:
     "The prospect's email address. On add, the prospect with this email is found or created; on remove, every prospect with it leaves the list (none is ever created). Pardot matches emails case-sensitively.",
   type: 'string',
   required: true,
-  default: traitOrProperty('email')
+  // Segment audience track events (Audience Entered/Exited) keep the email in context.traits.
+  default: { '@if': { exists: eventEmail, then: eventEmail, else: { '@path': '$.context.traits.email' } } }
 }
 
 export const listId: InputField = {

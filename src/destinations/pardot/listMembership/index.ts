@@ -1,5 +1,6 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import { staticListChoices } from '../dynamic-fields'
+import { checkEmail } from '../email'
 import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
 import { computation_key, email, listId, operation, optedOut, traits_or_props } from './fields'
@@ -24,9 +25,11 @@ const action: ActionDefinition<Settings, Payload> = {
     listId: (request, { settings, page }) => staticListChoices(request, settings, page)
   },
   perform: async (request, { settings, payload }) => {
-    // Both are judged before any request: a wrong event costs no API call.
+    // All are judged before any request: a wrong event costs no API call, and a remove never queries by a
+    // blank or malformed email.
     const chosen = operationFor(payload)
     const list = listIdOf(payload.listId)
+    checkEmail(payload.email)
     const client = new PardotClient(request, settings)
     await staticList(client, list)
     return chosen === 'add'

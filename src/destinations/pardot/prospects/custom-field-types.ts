@@ -1,6 +1,7 @@
 import { IntegrationError } from '@segment/actions-core'
 import type { PardotClient } from '../pardot-client'
 import { TtlCache } from '../ttl-cache'
+import { UNKNOWN_CUSTOM_FIELD_TYPE } from './custom-values'
 
 /** `<fieldId>__c` → the custom field's type as Pardot lists it (`Number`, `Date`, `Multi-Select`, …). */
 export type CustomFieldTypes = ReadonlyMap<string, string>
@@ -10,6 +11,20 @@ export const CATALOGUE_TTL_MS = 10 * 60 * 1000
 const catalogues = new TtlCache<CustomFieldTypes>(CATALOGUE_TTL_MS)
 
 /**
+ * The catalogue when it may not be read: every `__c` key's type is unknown, so its value goes as mapped, and a
+ * list of choices is joined with ";" (the form a multi-select takes) instead of being refused as "a list".
+ */
+class UnreadCatalogue extends Map<string, string> {
+  override get(name: string): string | undefined {
+    return name.endsWith('__c') ? UNKNOWN_CUSTOM_FIELD_TYPE : undefined
+  }
+
+  override has(name: string): boolean {
+    return name.endsWith('__c')
+  }
+}
+
+/**
  * The custom field types of the client's business unit, read at most once per business unit every
  * 10 minutes per process. Only asked for when a value's formatting depends on its type (see
  * `needsCustomFieldTypes`), so mappings without such values never pay for it.
@@ -17,7 +32,8 @@ const catalogues = new TtlCache<CustomFieldTypes>(CATALOGUE_TTL_MS)
  * The catalogue is an aid to formatting, so a failed read is handled by what it says:
  * - an invalid token or a Pardot limit or outage is thrown (401 refresh, retry): the write would
  *   meet it too, and a value must not be judged without the catalogue meanwhile;
- * - a final refusal (the user may not read custom fields) means no types, remembered for the TTL;
+ * - a final refusal (the user may not read custom fields) means unknown types, remembered for the TTL: values go
+ *   as mapped, a list of choices joined with ";";
  * - no answer at all is retryable too: judging a list without the catalogue would refuse, and so drop, an event
  *   over a passing network fault.
  */
@@ -28,7 +44,7 @@ export async function customFieldTypes(client: PardotClient): Promise<CustomFiel
       const fields = await client.customFields()
       return new Map(fields.map((field) => [`${field.fieldId}__c`, field.type]))
     } catch (error) {
-      if (error instanceof IntegrationError) return new Map<string, string>()
+      if (error instanceof IntegrationError) return new UnreadCatalogue()
       throw error
     }
   })

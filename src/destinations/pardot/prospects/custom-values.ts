@@ -19,9 +19,17 @@ function kindOf(type: string): Kind {
   }
 }
 
+/** The type of every custom field while the catalogue cannot be read (custom-field-types.ts): no Pardot type. */
+export const UNKNOWN_CUSTOM_FIELD_TYPE = '(unknown: the custom field catalogue could not be read)'
+
 const NUMERIC = /^\s*[-+]?\d+(\.\d+)?\s*$/
-/** A date, or the date part of an ISO-8601 date-time (the calendar date as written, whatever its offset). */
-const DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$/
+/**
+ * A date, or the date part of an ISO-8601 date-time (the calendar date as written, whatever its offset): the
+ * time must be a time (hh:mm, optional seconds and fraction) and the offset Z or ±hh:mm, so `2024-05-31Tgarbage`
+ * is no date.
+ */
+const DATE =
+  /^(\d{4}-\d{2}-\d{2})(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?$/
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]/
 
 /**
@@ -45,6 +53,8 @@ export type Formatted = { value: ProspectValue } | { problem: string }
  */
 export function formatCustomValue(name: string, type: string, value: unknown): Formatted | undefined {
   if (value === null) return undefined
+  if (type === UNKNOWN_CUSTOM_FIELD_TYPE)
+    return isListOfChoices(value) ? { value: value.map(String).join(';') } : undefined
   switch (kindOf(type)) {
     case 'number':
       if (typeof value === 'number') return { value }
@@ -60,14 +70,17 @@ export function formatCustomValue(name: string, type: string, value: unknown): F
     }
     case 'multi':
       if (isScalar(value)) return { value }
-      if (Array.isArray(value) && value.every((choice) => choice !== null && isScalar(choice)))
-        return { value: value.map(String).join(';') }
+      if (isListOfChoices(value)) return { value: value.map(String).join(';') }
       return {
         problem: `"${name}" is a ${type} custom field, but its value is neither a list of choices nor text; send a list of choices or the choices joined with ";".`
       }
     default:
       return undefined
   }
+}
+
+function isListOfChoices(value: unknown): value is (string | number | boolean)[] {
+  return Array.isArray(value) && value.every((choice) => choice !== null && isScalar(choice))
 }
 
 function isScalar(value: unknown): value is string | number | boolean {

@@ -1,5 +1,5 @@
-import { PayloadValidationError } from '@segment/actions-core'
-import type { PardotClient } from '../pardot-client'
+import { IntegrationError, PayloadValidationError, RetryableError } from '@segment/actions-core'
+import type { PardotClient, ProspectFields } from '../pardot-client'
 import type { Payload } from './generated-types'
 import type { CustomFieldTypes } from './custom-field-types'
 import { checkWithoutCatalogue, upsertBody } from './upsert-body'
@@ -11,7 +11,7 @@ import { checkWithoutCatalogue, upsertBody } from './upsert-body'
  */
 export async function writeProspect(client: PardotClient, payload: Payload, types?: CustomFieldTypes) {
   const prospectId = checkProspectId(payload.prospectId)
-  const salesforceId = checkSalesforceId(payload.salesforceId)
+  const salesforceId = salesforceIdInUse(payload, prospectId)
   const body = upsertBody(payload, types)
   // matchEmail and secondaryDeletedSearch belong to the upsert; a PATCH names its prospect by id.
   if (prospectId !== undefined) return client.updateProspect(prospectId, body.prospect)
@@ -19,17 +19,36 @@ export async function writeProspect(client: PardotClient, payload: Payload, type
     const ids = await client.findProspectIds({ salesforceId })
     if (ids.length > 0) {
       let last
-      for (const id of ids) last = await client.updateProspect(id, body.prospect)
+      for (const id of ids) last = await updateFound(client, id, body.prospect, salesforceId)
       return last
     }
   }
   return client.upsertProspectByEmail(body)
 }
 
+/**
+ * The query for the Salesforce ID answered this prospect a moment ago, so "not found" (109) or "deleted" (219)
+ * means it changed since, or the query lagged Pardot's writes: transient, and a retry queries again.
+ */
+async function updateFound(client: PardotClient, id: number, fields: ProspectFields, salesforceId: string) {
+  try {
+    return await client.updateProspect(id, fields, salesforceId)
+  } catch (error) {
+    if (error instanceof IntegrationError && (error.status === 404 || error.code === 'PARDOT_219')) {
+      throw new RetryableError(error.message, 503)
+    }
+    throw error
+  }
+}
+
+/** A mapped prospect ID wins, so the Salesforce ID is then never used: an invalid one must not refuse the event. */
+function salesforceIdInUse(payload: Payload, prospectId: number | undefined): string | undefined {
+  return prospectId === undefined ? checkSalesforceId(payload.salesforceId) : undefined
+}
+
 /** Every check of the event that needs no request (the custom field catalogue's formatting waits for its read). */
 export function checkBeforeAnyRequest(payload: Payload): void {
-  checkProspectId(payload.prospectId)
-  checkSalesforceId(payload.salesforceId)
+  salesforceIdInUse(payload, checkProspectId(payload.prospectId))
   checkWithoutCatalogue(payload)
 }
 

@@ -1,4 +1,5 @@
 import { PayloadValidationError } from '@segment/actions-core'
+import { checkEmail } from '../email'
 import { judgeProspectFieldName } from '../prospect-fields'
 import type { ProspectFields, ProspectValue, UpsertByEmailBody } from '../pardot-client'
 import type { CustomFieldTypes } from './custom-field-types'
@@ -15,7 +16,7 @@ const STANDARD_KEYS = Object.keys(standardFields) as StandardField[]
  */
 export function upsertBody(payload: Payload, types?: CustomFieldTypes): UpsertByEmailBody {
   const email = payload.normalizeEmail ? normalized(payload.email) : payload.email
-  checkEmail(email)
+  checkEmail(email, 'Turn on Normalize Email to trim it, or map a value without the spaces.')
   const prospect: ProspectFields = { email }
   for (const key of STANDARD_KEYS) {
     const value = payload[key]
@@ -41,25 +42,6 @@ export function checkWithoutCatalogue(payload: Payload): void {
     Object.entries(payload.customFields ?? {}).map(([name, value]) => [name, name.endsWith('__c') ? null : value])
   )
   upsertBody({ ...payload, customFields })
-}
-
-/** An address Pardot would refuse (code 4) is refused here, without spending an API call. */
-function checkEmail(email: string): void {
-  if (email.trim() === '') {
-    throw new PayloadValidationError(
-      'Email Address is empty. Map it to the prospect’s email, for example traits.email (identify) or properties.email (track).'
-    )
-  }
-  if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
-    const shown = email.length > 80 ? `${email.slice(0, 80)}…` : email
-    // Pardot matches the address exactly, spaces included, so a padded one is refused rather than quietly trimmed.
-    const padded = email !== email.trim() && /^[^\s@]+@[^\s@]+$/.test(email.trim())
-    throw new PayloadValidationError(
-      padded
-        ? `Email Address "${shown}" has spaces before or after it. Turn on Normalize Email to trim it, or map a value without the spaces.`
-        : `Email Address "${shown}" is not an email address.`
-    )
-  }
 }
 
 function normalized(email: string): string {
