@@ -1,5 +1,5 @@
 import { judgeProspectFieldName } from '../destinations/pardot/prospect-fields'
-import type { ProspectFields } from '../destinations/pardot/pardot-client'
+import type { ProspectFields, ProspectValue } from '../destinations/pardot/pardot-client'
 import { parseCsv, parseMultipart } from './csv'
 import { PardotFault, type RequestInfo, type Router } from './http'
 import { checkFields, upsertByEmail } from './prospects'
@@ -9,6 +9,11 @@ const IMPORTS = '/api/v5/imports'
 const MAX_BATCHES_PER_IMPORT = 10
 const MAX_BATCHES_PER_DAY = 1000
 const MATCH_COLUMNS = ['matchEmail', 'matchId', 'matchSalesforceId']
+/** Pardot takes files under 10 MB; read as 10,000,000 bytes, the stricter reading, so a file it passes passes both. */
+const MAX_FILE_BYTES = 10_000_000
+// The standard fields whose values are not text, as the prospect endpoints check them (prospects.ts).
+const NUMBER_COLUMNS = new Set(['score', 'campaignId', 'prospectAccountId', 'profileId', 'userId', 'salesforceOwnerId'])
+const BOOLEAN_COLUMNS = new Set(['optedOut', 'isDoNotCall', 'isDoNotEmail', 'isReviewed', 'isStarred'])
 
 /** The v5 Import API for prospects: create (optionally with a file and status Ready), batches, submit, status. */
 export function importRoutes(router: Router, state: SandboxState, businessUnit: (r: RequestInfo) => string): void {
@@ -24,7 +29,17 @@ export function importRoutes(router: Router, state: SandboxState, businessUnit: 
     if (state.count(state.dailyImportBatches, target.businessUnitId) > MAX_BATCHES_PER_DAY) {
       throw new PardotFault(164, 'The daily limit of import batches (1000) has been reached')
     }
-    target.batches.push(checkFile(state, csv))
+    const file = checkFile(state, csv)
+    const first = target.batches[0]?.[0]
+    // Code 150 is our reading: Pardot documents no code for a batch whose header differs from the import's first
+    // file. It must be a final code, as resending the same file cannot succeed (160 and 164 are retried).
+    if (first && JSON.stringify(first) !== JSON.stringify(file[0])) {
+      throw new PardotFault(
+        150,
+        `The batch's header (${file[0].join(',')}) differs from the import's (${first.join(',')})`
+      )
+    }
+    target.batches.push(file)
     state.importedBytes += Buffer.byteLength(csv)
   }
 
@@ -95,6 +110,12 @@ function parseInput(raw: string | undefined): Record<string, unknown> {
 
 /** An unknown column rejects the whole file, as Pardot does; exactly one match column is allowed. */
 function checkFile(state: SandboxState, csv: string): string[][] {
+  const bytes = Buffer.byteLength(csv)
+  // Code 150 is our reading, as for any body too large (http.ts): Pardot documents none for an oversized file, and
+  // a final code is the right one, since the same file can never pass.
+  if (bytes >= MAX_FILE_BYTES) {
+    throw new PardotFault(150, `The import file is ${bytes} bytes; a file must be under 10 MB (10,000,000 bytes)`)
+  }
   const [header, ...rows] = parseCsv(csv)
   if (!header) throw new PardotFault(150, 'The import file is empty')
   const matches = header.filter((name) => MATCH_COLUMNS.includes(name))
@@ -117,9 +138,7 @@ function run(state: SandboxState, target: SandboxImport): void {
       try {
         const { matchEmail, ...rest } = row
         const given: ProspectFields = {}
-        for (const [name, value] of Object.entries(rest)) {
-          if (value !== '') given[name] = value === 'true' ? true : value === 'false' ? false : value
-        }
+        for (const [name, cell] of Object.entries(rest)) given[name] = cellValue(state, name, cell)
         const fields = checkFields(state, given)
         const email = matchEmail || (typeof fields.email === 'string' ? fields.email : '')
         if (!email || (!matchEmail && !target.createOnNoMatch))
@@ -136,4 +155,19 @@ function run(state: SandboxState, target: SandboxImport): void {
     }
   }
   target.status = 'Complete'
+}
+
+/**
+ * A cell as Pardot's import reads it: blank clears the field (null), as a null does in an upsert; a number or
+ * true/false only in a column of that type; anything else stays text, so a company named "true" stays "true".
+ * A value the type cannot take stays text, for checkFields to refuse with Pardot's code.
+ */
+function cellValue(state: SandboxState, column: string, cell: string): ProspectValue {
+  if (cell === '') return null
+  const custom = state.customFields.find((f) => `${f.fieldId}__c` === column)
+  if (NUMBER_COLUMNS.has(column) || custom?.type === 'Number') {
+    return cell.trim() !== '' && Number.isFinite(Number(cell)) ? Number(cell) : cell
+  }
+  if (BOOLEAN_COLUMNS.has(column) && (cell === 'true' || cell === 'false')) return cell === 'true'
+  return cell
 }

@@ -3,6 +3,9 @@ import type { SendOptions } from './pardot-client'
 
 export const IMPORTS_PATH = '/api/v5/imports'
 
+/** An import upload may carry 10 MB: 120 s lets it through a link of about 1 Mbit/s. */
+export const IMPORT_TIMEOUT_MS = 120_000
+
 export interface ImportAnswer {
   id: number
   status: string

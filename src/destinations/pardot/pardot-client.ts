@@ -1,5 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import {
   HTTPError,
+  IntegrationError,
+  RetryableError,
   type ModifiedResponse,
   type OAuth2ClientCredentials,
   type RefreshAccessTokenResult,
@@ -23,10 +26,13 @@ import {
   type CustomField,
   type ListMembership,
   type ListMembershipBody,
+  type NextPage,
   type PardotList,
+  type QueryAnswer,
   type QueryPage
 } from './pardot-client-lists'
-import { IMPORTS_PATH, csvPart, multipart, type ImportAnswer } from './pardot-client-imports'
+import { IMPORT_TIMEOUT_MS, IMPORTS_PATH, csvPart, multipart, type ImportAnswer } from './pardot-client-imports'
+import { checkEmail } from './email'
 import { businessUnitId, checkSettings } from './settings'
 
 /**
@@ -47,19 +53,24 @@ export const HOSTS = {
   developerOrg: { api: 'https://pi.demo.pardot.com', login: 'https://login.salesforce.com' }
 } as const satisfies Record<string, PardotHosts>
 
-let localTarget: string | undefined
+/**
+ * The local target of the work running now. Held per async context, not in a module variable, so two local
+ * servers in one process (tests, the benchmarks) each send their own traffic to their own sandbox.
+ */
+const localTargets = new AsyncLocalStorage<string | undefined>()
 
 /**
- * Operator configuration for the local server, never reachable from settings: send every Pardot and
- * Salesforce request to `baseUrl` (the embedded sandbox), with the real host kept as the first path
- * segment so the sandbox can tell production from demo. `undefined` restores the real hosts.
+ * Operator configuration for the local server, never reachable from settings: every Pardot and Salesforce request
+ * made by `run` (and by whatever it starts) goes to `baseUrl` (the embedded sandbox), with the real host kept as the
+ * first path segment so the sandbox can tell production from demo. `undefined` means the real hosts.
  */
-export function routeToLocalTarget(baseUrl: string | undefined): void {
-  localTarget = baseUrl?.replace(/\/+$/, '')
+export function withLocalTarget<T>(baseUrl: string | undefined, run: () => T): T {
+  return localTargets.run(baseUrl?.replace(/\/+$/, ''), run)
 }
 
 export function pardotHosts(settings: Pick<Settings, 'isSandbox' | 'isDeveloperOrg'>): PardotHosts {
   const real = settings.isSandbox ? HOSTS.sandbox : settings.isDeveloperOrg ? HOSTS.developerOrg : HOSTS.production
+  const localTarget = localTargets.getStore()
   if (!localTarget) return real
   return { api: `${localTarget}/${new URL(real.api).host}`, login: `${localTarget}/${new URL(real.login).host}` }
 }
@@ -81,7 +92,6 @@ export interface ExternalActivityBody {
   email: string
 }
 
-/** One page of a v5 query: `nextPageUrl` is null on the last page. */
 export const PROSPECTS_PATH = '/api/v5/objects/prospects'
 export const UPSERT_BY_EMAIL_PATH = `${PROSPECTS_PATH}/do/upsertLatestByEmail`
 export const EXTERNAL_ACTIVITIES_PATH = '/api/v5/external-activities'
@@ -93,6 +103,8 @@ export type SendOptions = {
   searchParams?: Record<string, string>
   body?: string
   headers?: Record<string, string>
+  /** Milliseconds; actions-core's default is 10 s. */
+  timeout?: number
 }
 
 export class PardotClient {
@@ -121,38 +133,50 @@ export class PardotClient {
   }
 
   /**
-   * One Upsert import of prospects in as few calls as the Import API allows: a single file is created and
-   * submitted in one call (`status: "Ready"` with the file); more files are added as batches, then submitted.
+   * One file, one call: the import is created with its file and `status: "Ready"`, so it is submitted at once. No
+   * import is left Open when a later call fails, and a batch of N files costs N calls, not N + 1 (create, batches,
+   * submit). The longer timeout is for a 10 MB upload on a slow link: a timeout is retried, and an upload that
+   * timed out may still have been taken, so a retry would import the file twice.
    */
-  async importProspects(files: string[], options: { restoreDeleted: boolean }): Promise<ImportAnswer> {
+  async importProspects(csv: string, options: { restoreDeleted: boolean }): Promise<ImportAnswer> {
     const input = {
       operation: 'Upsert',
       object: 'Prospect',
+      status: 'Ready',
       createOnNoMatch: true,
-      restoreDeleted: options.restoreDeleted,
-      ...(files.length === 1 ? { status: 'Ready' } : {})
+      restoreDeleted: options.restoreDeleted
     }
-    const created = await this.send<ImportAnswer>(
-      'POST',
-      IMPORTS_PATH,
-      multipart([{ name: 'input', contentType: 'application/json', content: JSON.stringify(input) }, csvPart(files[0])])
-    )
-    if (files.length === 1) return created.data
-    const path = `${IMPORTS_PATH}/${created.data.id}`
-    for (const file of files.slice(1)) await this.send('POST', `${path}/batches`, multipart([csvPart(file)]))
-    return (await this.send<ImportAnswer>('PATCH', path, { json: { status: 'Ready' } })).data
+    const parts = [{ name: 'input', contentType: 'application/json', content: JSON.stringify(input) }, csvPart(csv)]
+    return (await this.send<ImportAnswer>('POST', IMPORTS_PATH, { ...multipart(parts), timeout: IMPORT_TIMEOUT_MS }))
+      .data
   }
 
-  /** PATCH: the fields given change, every other field stays as it is. */
-  updateProspect(prospectId: number, fields: ProspectFields) {
-    const operation: Operation = { kind: 'update-prospect', prospectId }
+  /**
+   * PATCH: the fields given change, every other field stays as it is. `salesforceId`: the prospect was found by
+   * that Salesforce ID (not mapped by its own id), which changes what a "not found" or "deleted" answer means.
+   */
+  updateProspect(prospectId: number, fields: ProspectFields, salesforceId?: string) {
+    const operation: Operation = { kind: 'update-prospect', prospectId, ...(salesforceId ? { salesforceId } : {}) }
     return this.send<unknown>('PATCH', `${PROSPECTS_PATH}/${prospectId}`, { json: fields }, operation)
   }
 
-  /** The ids of every prospect (not in the recycle bin) matching the filter, across all pages. */
+  /**
+   * The ids of every prospect (not in the recycle bin) matching the filter, across all pages. By email, only the
+   * prospects whose answered email is exactly the one asked for (case-sensitive, as Pardot matches): callers
+   * delete and remove what this returns, so a filter Pardot ignored or read loosely must not widen it.
+   */
   async findProspectIds(filter: { email: string } | { salesforceId: string }): Promise<number[]> {
-    const prospects = await this.queryAll<{ id: number }>(PROSPECTS_PATH, { fields: 'id', ...filter })
-    return prospects.map((p) => p.id)
+    if ('salesforceId' in filter) {
+      const found = await this.queryAll<{ id: number }>(PROSPECTS_PATH, { fields: 'id', ...filter })
+      return found.map((p) => p.id).filter(isId)
+    }
+    const { email } = filter
+    checkEmail(email)
+    const found = await this.queryAll<{ id: number; email?: unknown }>(PROSPECTS_PATH, { fields: 'id,email', email })
+    return found
+      .filter((p) => p.email === email)
+      .map((p) => p.id)
+      .filter(isId)
   }
 
   /** Moves the prospect to the recycle bin; one already gone counts as done. */
@@ -179,9 +203,14 @@ export class PardotClient {
     return response?.data
   }
 
-  /** One page of the business unit's lists; `pageToken` is the previous page's `nextPageToken`. */
-  listsPage(pageToken?: string): Promise<QueryPage<PardotList>> {
-    return this.queryPage<PardotList>(LISTS_PATH, { fields: 'id,name,isDynamic' }, pageToken)
+  /**
+   * One page of the business unit's lists. `page` is the previous page's `nextPage`: the path and query of
+   * Pardot's nextPageUrl, or its token when Pardot sent no URL (opaque to the mapping UI, which hands it back).
+   */
+  async listsPage(page?: string): Promise<{ values: PardotList[]; nextPage?: string }> {
+    const after = page === undefined ? undefined : page.startsWith(V5_PREFIX) ? { path: page } : { token: page }
+    const { values, next } = await this.queryPage<PardotList>(LISTS_PATH, { fields: 'id,name,isDynamic' }, after)
+    return next ? { values, nextPage: 'path' in next ? next.path : next.token } : { values }
   }
 
   customFields(): Promise<CustomField[]> {
@@ -241,25 +270,89 @@ export class PardotClient {
   }
 
   /**
-   * A v5 query page. The next page is asked for with the same filters plus `nextPageToken`
-   * (what Pardot's `nextPageUrl` holds), so it also works where only the token is read.
+   * One page of a v5 query: the first with `filters`; a later one at the path and query of Pardot's nextPageUrl,
+   * asked for on our own API host (the URL's host is never used: the token and business unit go only to the
+   * configured host). Whether v5 takes filters beside a token is unverified, so filters plus `nextPageToken` are
+   * sent only when Pardot gave no usable nextPageUrl.
    */
-  private async queryPage<T>(path: string, filters: Record<string, string>, pageToken?: string) {
-    const searchParams = pageToken ? { ...filters, nextPageToken: pageToken } : filters
-    const response = await this.send<Partial<QueryPage<T>>>('GET', path, { searchParams })
-    return { values: response.data?.values ?? [], nextPageToken: response.data?.nextPageToken ?? null }
+  private async queryPage<T>(path: string, filters: Record<string, string>, next?: NextPage): Promise<QueryPage<T>> {
+    const response =
+      next && 'path' in next
+        ? await this.send<QueryAnswer<T>>('GET', v5PathAndQuery(next.path) ?? badNextPage(path, next.path), {})
+        : await this.send<QueryAnswer<T>>('GET', path, {
+            searchParams: next ? { ...filters, nextPageToken: next.token } : filters
+          })
+    const answer = response.data as QueryAnswer<T> | undefined
+    const values = Array.isArray(answer?.values) ? answer.values : []
+    const url = typeof answer?.nextPageUrl === 'string' && answer.nextPageUrl !== '' ? answer.nextPageUrl : undefined
+    const token =
+      typeof answer?.nextPageToken === 'string' && answer.nextPageToken !== '' ? answer.nextPageToken : undefined
+    const nextPath = url === undefined ? undefined : v5PathAndQuery(url)
+    if (nextPath !== undefined) return { values, next: { path: nextPath } }
+    if (token !== undefined) return { values, next: { token } }
+    // A next page we cannot reach must not pass for the last one: deleting what a partial answer holds is wrong.
+    if (url !== undefined) badNextPage(path, url)
+    return { values }
   }
 
+  /** Every page of a query, read before the caller acts on any; a paging that does not end is an error. */
   private async queryAll<T>(path: string, filters: Record<string, string>): Promise<T[]> {
     const all: T[] = []
-    let token: string | null = null
-    do {
-      const page: QueryPage<T> = await this.queryPage<T>(path, filters, token ?? undefined)
+    const seen = new Set<string>()
+    let next: NextPage | undefined
+    for (let pages = 1; ; pages++) {
+      const page: QueryPage<T> = await this.queryPage<T>(path, filters, next)
       all.push(...page.values)
-      token = page.nextPageToken
-    } while (token)
-    return all
+      if (!page.next) return all
+      next = page.next
+      const key = 'path' in next ? `url ${next.path}` : `token ${next.token}`
+      if (seen.has(key)) {
+        throw new RetryableError(
+          `Pardot's paging of ${path} went in a circle: page ${pages} named as the next page one that was already read. Reading stopped there rather than act on a partial answer; the event will be retried.`,
+          502
+        )
+      }
+      seen.add(key)
+      if (pages >= MAX_QUERY_PAGES) {
+        throw new IntegrationError(
+          `Pardot's answer to ${path} ran past ${MAX_QUERY_PAGES} pages, far more than any query of this destination should return. Reading stopped there rather than act on a partial answer.`,
+          'PARDOT_TOO_MANY_PAGES',
+          400
+        )
+      }
+    }
   }
+}
+
+const V5_PREFIX = '/api/v5/'
+/** 1,000 pages of up to 200 records: no query of this destination (one email, one list) comes near it. */
+const MAX_QUERY_PAGES = 1000
+
+/**
+ * The path and query of a next-page URL, when its path is on Pardot API v5; undefined otherwise. Only these are
+ * kept (a relative URL resolves against a placeholder host that is then dropped), and the URL parser has already
+ * resolved any `..` in the path, so what is asked for stays under /api/v5/ on our host.
+ */
+function v5PathAndQuery(url: string): string | undefined {
+  let parsed: URL
+  try {
+    parsed = new URL(url, 'https://next-page.invalid')
+  } catch {
+    return undefined
+  }
+  return parsed.pathname.startsWith(V5_PREFIX) ? `${parsed.pathname}${parsed.search}` : undefined
+}
+
+function badNextPage(path: string, url: string): never {
+  const shown = url.length > 120 ? `${url.slice(0, 120)}…` : url
+  throw new RetryableError(
+    `Pardot answered ${path} with a next page that is not a Pardot API v5 address ("${shown}"), so it was not followed. Reading stopped there rather than act on a partial answer; the event will be retried.`,
+    502
+  )
+}
+
+function isId(id: unknown): id is number {
+  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0
 }
 
 interface TokenAnswer {

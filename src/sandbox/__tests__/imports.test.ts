@@ -92,6 +92,98 @@ describe('sandbox Import API', () => {
     })
   })
 
+  it('reads a blank cell as a clear, text as text, and numbers and true/false only in columns of that type', async () => {
+    await upload('/api/v5/imports', {
+      input: input({ status: 'Ready' }),
+      file: 'matchEmail,email,firstName,company,Seats__c,optedOut\r\na@x.io,a@x.io,Ann,Acme,3,false\r\n'
+    })
+    await upload('/api/v5/imports', {
+      input: input({ status: 'Ready' }),
+      file: 'matchEmail,firstName,company,jobTitle,Seats__c,optedOut\r\na@x.io,,true,007,12,true\r\n'
+    })
+    expect(current().sandbox.prospects()).toEqual([
+      expect.objectContaining({
+        email: 'a@x.io',
+        firstName: null,
+        company: 'true',
+        jobTitle: '007',
+        Seats__c: 12,
+        optedOut: true
+      })
+    ])
+  })
+
+  it('lands quotes, line breaks, commas and non-ASCII text intact', async () => {
+    await upload('/api/v5/imports', {
+      input: input({ status: 'Ready' }),
+      file: 'matchEmail,company,comments\r\na@x.io,"Zoë, ""the"" 東京","two\r\nlines"\r\n'
+    })
+    expect(current().sandbox.prospects()).toEqual([
+      expect.objectContaining({ company: 'Zoë, "the" 東京', comments: 'two\r\nlines' })
+    ])
+  })
+
+  it('matches emails case-sensitively and updates the prospect with the latest activity', async () => {
+    const create = (email: string) =>
+      current().call('/api/v5/objects/prospects?fields=id', { method: 'POST', body: { email } })
+    const [first, second, third] = [
+      (await create('ann@x.io')).body.id,
+      (await create('ann@x.io')).body.id,
+      (await create('ann@x.io')).body.id
+    ]
+    // The first one is written last, so it holds the latest activity although it is the oldest.
+    await current().call(`/api/v5/objects/prospects/${String(first)}`, { method: 'PATCH', body: { city: 'Austin' } })
+    const created = await upload('/api/v5/imports', {
+      input: input({ status: 'Ready' }),
+      file: 'matchEmail,firstName\r\nann@x.io,Ann\r\nAnn@x.io,Upper\r\n'
+    })
+    expect(await status(created.body.id)).toMatchObject({ createdCount: 1, updatedCount: 1, errorCount: 0 })
+    const byId = new Map(
+      current()
+        .sandbox.prospects()
+        .map((p) => [p.id, p])
+    )
+    expect(byId.get(Number(first))).toMatchObject({ firstName: 'Ann', city: 'Austin' })
+    expect([byId.get(Number(second))?.firstName, byId.get(Number(third))?.firstName]).toEqual([undefined, undefined])
+    expect(
+      current()
+        .sandbox.prospects()
+        .filter((p) => p.email === 'Ann@x.io')
+    ).toEqual([expect.objectContaining({ firstName: 'Upper' })])
+  })
+
+  it('refuses a file of 10,000,000 bytes or more with a final code, and takes one a byte smaller', async () => {
+    const file = (bytes: number) => {
+      const start = 'matchEmail,comments\r\na@x.io,'
+      return start + 'x'.repeat(bytes - start.length - 2) + '\r\n'
+    }
+    expect(await upload('/api/v5/imports', { input: input({ status: 'Ready' }), file: file(10_000_000) })).toEqual({
+      status: 400,
+      body: {
+        code: 150,
+        message: 'The import file is 10000000 bytes; a file must be under 10 MB (10,000,000 bytes)'
+      }
+    })
+    expect(current().sandbox.prospects()).toEqual([])
+    const taken = await upload('/api/v5/imports', { input: input({ status: 'Ready' }), file: file(9_999_999) })
+    expect(taken.status).toBe(201)
+    expect(current().sandbox.prospects()).toHaveLength(1)
+  })
+
+  it('refuses a batch whose header differs from the import’s first file', async () => {
+    await upload('/api/v5/imports', { input: input(), file: 'matchEmail,firstName\r\na@x.io,A\r\n' })
+    expect(await upload('/api/v5/imports/1/batches', { file: 'matchEmail,company\r\nb@x.io,B\r\n' })).toEqual({
+      status: 400,
+      body: {
+        code: 150,
+        message: "The batch's header (matchEmail,company) differs from the import's (matchEmail,firstName)"
+      }
+    })
+    expect((await upload('/api/v5/imports/1/batches', { file: 'matchEmail,firstName\r\nb@x.io,B\r\n' })).status).toBe(
+      204
+    )
+  })
+
   it('restores deleted prospects only with restoreDeleted', async () => {
     await upload('/api/v5/imports', { input: input({ status: 'Ready' }), file: 'matchEmail\r\nd@x.io\r\n' })
     const [{ id }] = current().sandbox.prospects()

@@ -41,15 +41,27 @@ function identify(traits: JSONObject): SegmentEvent {
 }
 
 async function sendBatch(events: SegmentEvent[], mapping: JSONObject = {}) {
-  await testDestination.testBatchAction('prospects', {
+  return (await sendBatchWithRequests(events, mapping)).statuses
+}
+
+async function sendBatchWithRequests(events: SegmentEvent[], mapping: JSONObject = {}) {
+  const requests = await testDestination.testBatchAction('prospects', {
     events,
     settings,
     auth,
     mapping: { enable_batching: true, ...mapping },
     useDefaultMappings: true
   })
-  return testDestination.results.at(-1)?.multistatus ?? []
+  return { requests, statuses: testDestination.results.at(-1)?.multistatus ?? [] }
 }
+
+/** Import ids counting up from 100, one per import created. */
+function countingImports() {
+  let next = 100
+  return importApi(() => [201, { id: next++, status: 'Complete' }])
+}
+
+const rowsOf = (upload: Upload) => (upload.csv ?? '').split('\r\n').slice(1, -1)
 
 describe('batched upserts through the Import API', () => {
   it('creates and submits one import in one call, with a properly quoted UTF-8 CSV', async () => {
@@ -146,42 +158,152 @@ describe('batched upserts through the Import API', () => {
     expect(uploads[0].csv).toBe('matchEmail,email\r\nc@example.com,c@example.com\r\n')
   })
 
-  it('splits a CSV that would pass 10 MB into batches of one import, then submits it', async () => {
-    const uploads = importApi((u) => (u.path === IMPORTS ? [201, { id: 9, status: 'Open' }] : [204, '']))
-    const submit = nock(PROD_API).patch(`${IMPORTS}/9`, { status: 'Ready' }).reply(200, { id: 9, status: 'Waiting' })
-    const big = 'x'.repeat(1024 * 1024)
-    const events = Array.from({ length: 12 }, (_, i) => identify({ email: `u${i}@example.com`, notes: big }))
+  it('makes each file under 10 MB an import of its own, created Ready in one call, so N files cost N calls', async () => {
+    const uploads = countingImports()
+    const big = 'x'.repeat(3_000_000)
+    const events = Array.from({ length: 7 }, (_, i) => identify({ email: `u${i}@example.com`, notes: big }))
     const statuses = await sendBatch(events, { customFields: { comments: { '@path': '$.traits.notes' } } })
-    expect(uploads.map((u) => u.path)).toEqual([IMPORTS, `${IMPORTS}/9/batches`])
-    expect(uploads[0].input).not.toHaveProperty('status')
-    expect(uploads.every((u) => Buffer.byteLength(u.csv ?? '') < 10 * 1024 * 1024)).toBe(true)
-    const rows = uploads.map((u) => parseCsv(u.csv ?? '').length - 1)
-    expect(rows.reduce((a, b) => a + b)).toBe(12)
-    expect(submit.isDone()).toBe(true)
-    expect(statuses.every((s) => s.status === 200)).toBe(true)
+    expect(uploads.map((u) => [u.path, u.input?.status, rowsOf(u).length])).toEqual([
+      [IMPORTS, 'Ready', 3],
+      [IMPORTS, 'Ready', 3],
+      [IMPORTS, 'Ready', 1]
+    ])
+    expect(uploads.every((u) => Buffer.byteLength(u.csv ?? '') < 10_000_000)).toBe(true)
+    expect(statuses.map((s) => s.body)).toEqual(
+      [100, 100, 100, 101, 101, 101, 102].map((importId) => ({ importId, importStatus: 'Complete' }))
+    )
+  })
+
+  it('gives each import upload 120 s, not the engine default of 10 s', async () => {
+    importApi()
+    const { requests } = await sendBatchWithRequests([identify({ email: 'a@example.com' })])
+    expect(requests.map((r) => [r.url, r.options.timeout])).toEqual([[`${PROD_API}${IMPORTS}`, 120_000]])
   })
 
   it('refuses an event whose row alone passes 10 MB', async () => {
     importApi()
     const statuses = await sendBatch(
-      [identify({ email: 'a@example.com', notes: 'x'.repeat(10 * 1024 * 1024) }), identify({ email: 'b@example.com' })],
+      [identify({ email: 'a@example.com', notes: 'x'.repeat(10_000_000) }), identify({ email: 'b@example.com' })],
       { customFields: { comments: { '@path': '$.traits.notes' } } }
     )
     expect(statuses[0]).toMatchObject({ status: 400, errormessage: expect.stringContaining('10 MB') as string })
     expect(statuses[1]).toMatchObject({ status: 200 })
   })
 
-  it('makes one import per Search Deleted Prospects value', async () => {
-    const uploads = importApi()
-    await sendBatch(
-      [identify({ email: 'a@example.com', restore: true }), identify({ email: 'b@example.com', restore: false })],
-      {
-        secondaryDeletedSearch: { '@path': '$.traits.restore' }
-      }
+  it('makes one import per Search Deleted Prospects value, also for one email with both', async () => {
+    const uploads = countingImports()
+    const statuses = await sendBatch(
+      [
+        identify({ email: 'a@example.com', restore: true }),
+        identify({ email: 'b@example.com', restore: false }),
+        identify({ email: 'a@example.com', restore: false, first_name: 'A' }),
+        identify({ email: 'c@example.com', restore: true })
+      ],
+      { secondaryDeletedSearch: { '@path': '$.traits.restore' } }
     )
-    expect(uploads.map((u) => [u.input?.restoreDeleted, u.csv?.split('\r\n')[1]])).toEqual([
-      [true, 'a@example.com,a@example.com'],
-      [false, 'b@example.com,b@example.com']
+    expect(uploads.map((u) => [u.input?.restoreDeleted, u.csv])).toEqual([
+      [true, 'matchEmail,email\r\na@example.com,a@example.com\r\nc@example.com,c@example.com\r\n'],
+      [false, 'matchEmail,email\r\nb@example.com,b@example.com\r\n'],
+      [false, 'matchEmail,email,firstName\r\na@example.com,a@example.com,A\r\n']
+    ])
+    expect(statuses.map((s) => s.body)).toEqual([
+      { importId: 100, importStatus: 'Complete' },
+      { importId: 101, importStatus: 'Complete' },
+      { importId: 102, importStatus: 'Complete' },
+      { importId: 100, importStatus: 'Complete' }
+    ])
+  })
+})
+
+describe('several events for one email in a batch', () => {
+  it('become one row, later values winning and an explicit null kept, each event answered', async () => {
+    const uploads = countingImports()
+    const statuses = await sendBatch(
+      [
+        identify({ email: 'a@example.com', first_name: 'Ann', company: 'Old' }),
+        identify({ email: 'b@example.com', company: 'B' }),
+        identify({ email: 'a@example.com', company: 'New', clear: null })
+      ],
+      { customFields: { jobTitle: { '@path': '$.traits.clear' } } }
+    )
+    expect(uploads.map((u) => u.csv)).toEqual([
+      'matchEmail,email,firstName,company,jobTitle\r\na@example.com,a@example.com,Ann,New,\r\n',
+      'matchEmail,email,company\r\nb@example.com,b@example.com,B\r\n'
+    ])
+    expect(statuses).toEqual([
+      expect.objectContaining({
+        status: 200,
+        sent: { matchEmail: 'a@example.com', email: 'a@example.com', firstName: 'Ann', company: 'Old' },
+        body: { importId: 100, importStatus: 'Complete' }
+      }),
+      expect.objectContaining({ status: 200, body: { importId: 101, importStatus: 'Complete' } }),
+      expect.objectContaining({
+        status: 200,
+        sent: { matchEmail: 'a@example.com', email: 'a@example.com', company: 'New', jobTitle: null },
+        body: { importId: 100, importStatus: 'Complete' }
+      })
+    ])
+  })
+
+  it('send a change of email in an import of its own, after the rows before it and before those after it', async () => {
+    const uploads = countingImports()
+    await sendBatch(
+      [
+        identify({ email: 'old@example.com', first_name: 'A' }),
+        identify({ email: 'old@example.com', new_email: 'new@example.com' }),
+        identify({ email: 'new@example.com', first_name: 'B' })
+      ],
+      { customFields: { email: { '@path': '$.traits.new_email' } } }
+    )
+    expect(uploads.map(rowsOf)).toEqual([
+      ['old@example.com,old@example.com,A'],
+      ['old@example.com,new@example.com'],
+      ['new@example.com,new@example.com,B']
+    ])
+  })
+})
+
+describe('a failure on a later call of a batch', () => {
+  // Three field sets, so three files and three calls.
+  const events = [
+    identify({ email: 'a@example.com', first_name: 'A' }),
+    identify({ email: 'b@example.com', company: 'B' }),
+    identify({ email: 'c@example.com', phone: '1' })
+  ]
+
+  it('keeps the first import, and holds the rest back for the retry when Pardot is over its limit', async () => {
+    const uploads = importApi((u) =>
+      u.csv?.includes('company')
+        ? [400, { code: 122, message: 'Daily API rate limit met' }]
+        : [201, { id: 7, status: 'Complete' }]
+    )
+    const statuses = await sendBatch(events)
+    expect(uploads).toHaveLength(2)
+    expect(statuses[0]).toMatchObject({ status: 200, body: { importId: 7 } })
+    expect(statuses[1]).toMatchObject({
+      status: 429,
+      errortype: 'RETRYABLE_ERROR',
+      errormessage: expect.stringContaining('Pardot answered (code 122, HTTP 400)') as string
+    })
+    expect(statuses[2]).toMatchObject({
+      status: 429,
+      errortype: 'RETRYABLE_ERROR',
+      errormessage: expect.stringContaining('Not sent: an earlier import of this batch got this answer') as string
+    })
+  })
+
+  it('still sends the files after a final refusal of one file', async () => {
+    const uploads = importApi((u) =>
+      u.csv?.includes('company')
+        ? [400, { code: 154, message: 'Invalid column' }]
+        : [201, { id: 7, status: 'Complete' }]
+    )
+    const statuses = await sendBatch(events)
+    expect(uploads).toHaveLength(3)
+    expect(statuses.map((s) => [s.status, 'errortype' in s ? s.errortype : undefined])).toEqual([
+      [200, undefined],
+      [400, 'PARDOT_154'],
+      [200, undefined]
     ])
   })
 })
@@ -225,21 +347,48 @@ describe('Pardot errors on the import call', () => {
     [400, 160, 429, 'RETRYABLE_ERROR'],
     [400, 164, 429, 'RETRYABLE_ERROR'],
     [503, 85, 503, 'RETRYABLE_ERROR'],
-    [401, 184, 401, 'UNAUTHORIZED'],
-    [400, 154, 400, 'BAD_REQUEST'],
-    [400, 201, 400, 'BAD_REQUEST']
-  ])('HTTP %i code %i gives every event status %i', async (httpStatus, code, status) => {
-    importApi(() => [httpStatus, { code, message: `Pardot says ${code}` }])
-    const statuses = await sendBatch([identify({ email: 'a@example.com' }), identify({ email: 'b@example.com' })])
-    expect(statuses).toHaveLength(2)
-    for (const entry of statuses) {
-      expect(entry).toMatchObject({
-        status,
-        errormessage: expect.stringContaining(
-          `Pardot answered (code ${code}, HTTP ${httpStatus}): Pardot says ${code}.`
-        ) as string
-      })
+    [401, 184, 401, 'INVALID_AUTHENTICATION'],
+    [400, 154, 400, 'PARDOT_154'],
+    [400, 201, 400, 'PARDOT_201']
+  ])(
+    'HTTP %i code %i gives every event status %i and type %s, as single mode reports it',
+    async (httpStatus, code, status, errortype) => {
+      nock(PROD_API)
+        .post(UPSERT)
+        .reply(httpStatus, { code, message: `Pardot says ${code}` })
+      const single = (await testDestination
+        .testAction('prospects', {
+          event: identify({ email: 'a@example.com' }),
+          settings,
+          auth,
+          useDefaultMappings: true
+        })
+        .catch((error: unknown) => error)) as { code?: string; status?: number }
+      expect([single.status, single.code]).toEqual([status, errortype])
+
+      importApi(() => [httpStatus, { code, message: `Pardot says ${code}` }])
+      const statuses = await sendBatch([identify({ email: 'a@example.com' }), identify({ email: 'b@example.com' })])
+      expect(statuses).toHaveLength(2)
+      for (const entry of statuses) {
+        expect(entry).toMatchObject({
+          status,
+          errortype,
+          errorreporter: 'DESTINATION',
+          errormessage: expect.stringContaining(
+            `Pardot answered (code ${code}, HTTP ${httpStatus}): Pardot says ${code}.`
+          ) as string
+        })
+      }
     }
+  )
+
+  it('reports a refusal of ours as the integration’s, with the same type as single mode', async () => {
+    const statuses = await sendBatch([identify({ email: 'not-an-email' })])
+    expect(statuses[0]).toMatchObject({
+      status: 400,
+      errortype: 'PAYLOAD_VALIDATION_FAILED',
+      errorreporter: 'INTEGRATIONS'
+    })
   })
 
   it('retries when the import call gets no answer', async () => {

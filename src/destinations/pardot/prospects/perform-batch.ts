@@ -1,10 +1,10 @@
-import { getErrorCodeFromHttpStatus, MultiStatusResponse, type RequestClient } from '@segment/actions-core'
+import { ErrorCodes, getErrorCodeFromHttpStatus, MultiStatusResponse, type RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
 import type { Payload } from './generated-types'
 import { customFieldTypes } from './custom-field-types'
 import { needsCustomFieldTypes } from './custom-values'
-import { csvPlan, importRow, type ImportRow } from './import-csv'
+import { csvPlan, importRow, mergeByEmail, type ImportRow, type RowInput } from './import-csv'
 import { checkBeforeAnyRequest, writeProspect } from './match'
 import { upsertBody } from './upsert-body'
 
@@ -28,18 +28,18 @@ export async function performBatch(
   const byId = (event: Payload) => Boolean(event.prospectId?.trim() || event.salesforceId?.trim())
   for (const [index, event] of payload.entries()) {
     if (!byId(event)) continue
+    const matchedBy = event.prospectId?.trim() ? 'prospectId' : 'salesforceId'
     try {
       await writeProspect(client, event, types)
-      const matchedBy = event.prospectId?.trim() ? 'prospectId' : 'salesforceId'
       answers.setSuccessResponseAtIndex(index, { status: 200, sent: {}, body: { matchedBy } })
     } catch (error) {
-      setError(answers, index, error)
+      setError(answers, index, error, { [matchedBy]: event[matchedBy]?.trim() ?? '' })
     }
   }
-  const rows: (ImportRow | undefined)[] = payload.map((event, index) => {
+  const inputs: (RowInput | undefined)[] = payload.map((event, index) => {
     if (byId(event)) return undefined
     try {
-      return importRow(upsertBody(event, types))
+      return { row: importRow(upsertBody(event, types)), restoreDeleted: event.secondaryDeletedSearch ?? true }
     } catch (error) {
       answers.setErrorResponseAtIndex(index, {
         status: 400,
@@ -49,42 +49,56 @@ export async function performBatch(
       return undefined
     }
   })
+  const sent = (index: number) => inputs[index]?.row ?? {}
 
-  // Search Deleted Prospects is per event but `restoreDeleted` per import: one group for each value.
-  for (const restoreDeleted of [true, false]) {
-    const group = rows.map((row, i) =>
-      row && (payload[i].secondaryDeletedSearch ?? true) === restoreDeleted ? row : undefined
-    )
-    if (group.every((row) => row === undefined)) continue
-    const plan = csvPlan(group)
-    for (const index of plan.tooLarge) {
-      answers.setErrorResponseAtIndex(index, {
-        status: 400,
-        errortype: 'PAYLOAD_VALIDATION_FAILED',
-        errormessage:
-          'This event alone makes a CSV row of 10 MB or more, over the Pardot Import API limit; shorten its fields.'
-      })
-    }
-    for (const files of plan.imports) {
-      const indices = files.flatMap((file) => file.rows)
-      try {
-        const answer = await client.importProspects(
-          files.map((file) => file.csv),
-          { restoreDeleted }
-        )
-        for (const index of indices) {
-          answers.setSuccessResponseAtIndex(index, {
-            status: 200,
-            sent: rows[index] ?? {},
-            body: { importId: answer.id, importStatus: answer.status }
-          })
+  // Each file is one import, created and submitted in one call. Waves (see mergeByEmail) go in order; within a
+  // wave, Search Deleted Prospects is per event but `restoreDeleted` per import: one group for each value.
+  let stopped: unknown
+  for (const wave of mergeByEmail(inputs)) {
+    for (const restoreDeleted of [true, false]) {
+      const merged = wave.filter((row) => row.restoreDeleted === restoreDeleted)
+      if (merged.length === 0) continue
+      const plan = csvPlan(merged.map((row) => row.row))
+      for (const index of plan.tooLarge.flatMap((i) => merged[i].events)) {
+        answers.setErrorResponseAtIndex(index, {
+          status: 400,
+          errortype: 'PAYLOAD_VALIDATION_FAILED',
+          errormessage:
+            'This event alone makes a CSV row of 10 MB or more, over the Pardot Import API limit; shorten its fields.'
+        })
+      }
+      for (const file of plan.files) {
+        const events = file.rows.flatMap((i) => merged[i].events)
+        if (stopped !== undefined) {
+          for (const index of events) setError(answers, index, stopped, sent(index), NOT_SENT)
+          continue
         }
-      } catch (error) {
-        for (const index of indices) setError(answers, index, error, rows[index])
+        try {
+          const answer = await client.importProspects(file.csv, { restoreDeleted })
+          for (const index of events) {
+            answers.setSuccessResponseAtIndex(index, {
+              status: 200,
+              sent: sent(index),
+              body: { importId: answer.id, importStatus: answer.status }
+            })
+          }
+        } catch (error) {
+          for (const index of events) setError(answers, index, error, sent(index))
+          // Pardot busy, over a limit, or the token refused: the next file would meet the same answer. The rest
+          // wait for the retry, which also keeps a later wave from landing before the one it follows.
+          if (stopsTheBatch(error)) stopped = error
+        }
       }
     }
   }
   return answers
+}
+
+const NOT_SENT = ' Not sent: an earlier import of this batch got this answer, so the rest wait for the retry.'
+
+function stopsTheBatch(error: unknown): boolean {
+  const { status = 500 } = error as { status?: number }
+  return status === 401 || status === 408 || status === 423 || status === 429 || status >= 500
 }
 
 function passesChecks(event: Payload): boolean {
@@ -96,12 +110,19 @@ function passesChecks(event: Payload): boolean {
   }
 }
 
-function setError(answers: MultiStatusResponse, index: number, error: unknown, sent?: ImportRow): void {
-  const { status = 500, message } = error as { status?: number; message: string }
+/**
+ * An event's answer as single mode would report it: the error's own code (RETRYABLE_ERROR, PARDOT_154,
+ * INVALID_AUTHENTICATION, …), so a batched event is classified the same. `sent` marks what Pardot was given: with
+ * it, actions-core reports the failure as the destination's, without it (a refusal of ours) as the integration's.
+ */
+function setError(answers: MultiStatusResponse, index: number, error: unknown, sent?: ImportRow, note = ''): void {
+  const { status = 500, message, code } = error as { status?: number; message: string; code?: unknown }
+  const refused = code === ErrorCodes.PAYLOAD_VALIDATION_FAILED
   answers.setErrorResponseAtIndex(index, {
     status,
-    errortype: getErrorCodeFromHttpStatus(status),
-    errormessage: message,
-    ...(sent ? { sent } : {})
+    // The type lists actions-core's codes only, but the field is free text: single mode reports PARDOT_154 too.
+    errortype: typeof code === 'string' ? (code as keyof typeof ErrorCodes) : getErrorCodeFromHttpStatus(status),
+    errormessage: message + note,
+    ...(sent && !refused ? { sent } : {})
   })
 }
