@@ -69,10 +69,19 @@ export class Router {
       if (route.method !== method) continue
       const found = route.pattern.exec(path)
       if (!found) continue
-      const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(found[i + 1])]))
+      const params = Object.fromEntries(route.names.map((name, i) => [name, decodePathSegment(found[i + 1])]))
       return { route, params }
     }
     return undefined
+  }
+}
+
+/** A malformed percent-escape (`%zz`) is the caller's mistake: a 400, never an internal error. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    throw new PardotFault(150, `Malformed percent-escape in the path segment "${segment}"`)
   }
 }
 

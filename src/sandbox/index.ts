@@ -30,7 +30,13 @@ export interface SandboxStats {
   calls: Record<string, number>
   totalApiCalls: number
   answers: Record<string, number>
-  maxInFlight: Record<string, number>
+  /**
+   * The most requests of each business unit at the sandbox at once, counted on arrival (those refused with code 66
+   * included): what a client sent, so a client that overshoots Pardot's limit shows here.
+   */
+  maxInFlightArrived: Record<string, number>
+  /** The most requests of each business unit let through at once: never above `maxConcurrent`. */
+  maxInFlightAdmitted: Record<string, number>
   importedBytes: number
   injected: { '5xx': number; '66': number; slow: number }
 }
@@ -87,7 +93,8 @@ export class PardotSandbox {
         .filter(([endpoint]) => endpoint.includes(' /api/'))
         .reduce((sum, [, n]) => sum + n, 0),
       answers: Object.fromEntries(this.state.answers),
-      maxInFlight: Object.fromEntries(this.state.maxInFlight),
+      maxInFlightArrived: Object.fromEntries(this.state.maxArrived),
+      maxInFlightAdmitted: Object.fromEntries(this.state.maxAdmitted),
       importedBytes: this.state.importedBytes,
       injected: { ...this.state.injected }
     }
@@ -138,6 +145,22 @@ export class PardotSandbox {
   /** Header checks, limits and faults in Pardot's order, then the endpoint itself. */
   private async apiCall(info: RequestInfo) {
     const state = this.state
+    const header = info.headers['pardot-business-unit-id']
+    // Counted before any check can turn the request away: the peak of what was let through can never pass the
+    // limit, so only this one shows a client that sends too many at once.
+    const arrived = typeof header === 'string' && header !== '' ? header : undefined
+    if (arrived !== undefined) {
+      state.maxArrived.set(arrived, Math.max(state.maxArrived.get(arrived) ?? 0, state.count(state.arriving, arrived)))
+    }
+    try {
+      return await this.checkedCall(info)
+    } finally {
+      if (arrived !== undefined) state.count(state.arriving, arrived, -1)
+    }
+  }
+
+  private async checkedCall(info: RequestInfo) {
+    const state = this.state
     const { run } = this.dispatch(this.api, info)
     const token = /^Bearer (.+)$/.exec(String(info.headers.authorization ?? ''))?.[1]
     if (!token || !state.isValidAccessToken(token)) {
@@ -159,7 +182,7 @@ export class PardotSandbox {
       throw new PardotFault(122, 'Daily API rate limit met')
     }
     state.count(state.inFlight, bu)
-    state.maxInFlight.set(bu, Math.max(state.maxInFlight.get(bu) ?? 0, running + 1))
+    state.maxAdmitted.set(bu, Math.max(state.maxAdmitted.get(bu) ?? 0, running + 1))
     try {
       const fault = rollFault(this.roll, state.options.faults)
       if (fault) state.injected[fault]++

@@ -39,10 +39,12 @@ export function prospectRoutes(router: Router, state: SandboxState, businessUnit
       return { status: 200, body: present(prospect, fieldList(body.fields) ?? ['id', 'email']) }
     })
     .add('POST', PROSPECTS, (r) => {
+      // Every check before the write: a refused create stores nothing, as Pardot's does.
+      const answerFields = requiredFields(r)
       const fields = checkFields(state, objectBody(r))
       if (typeof fields.email !== 'string') throw new PardotFault(4, 'Invalid prospect email address')
       const prospect = state.newProspect(businessUnit(r), fields)
-      return { status: 201, body: present(prospect, requiredFields(r)) }
+      return { status: 201, body: present(prospect, answerFields) }
     })
     .add('GET', `${PROSPECTS}/:id`, (r) => ({ status: 200, body: present(find(r), requiredFields(r)) }))
     .add('PATCH', `${PROSPECTS}/:id`, (r) => {

@@ -154,8 +154,14 @@ export class SandboxState {
   readonly refreshing = new Set<string>()
   readonly calls = new Map<string, number>()
   readonly answers = new Map<string, number>()
+  /** API requests of each business unit being answered now, those refused with code 66 included. */
+  readonly arriving = new Map<string, number>()
+  /** The most requests of each business unit that were ever at the sandbox at once: what the client sent. */
+  readonly maxArrived = new Map<string, number>()
+  /** API requests of each business unit let through the concurrency check and not yet answered. */
   readonly inFlight = new Map<string, number>()
-  readonly maxInFlight = new Map<string, number>()
+  /** The most requests of each business unit let through at once: never above `maxConcurrent`. */
+  readonly maxAdmitted = new Map<string, number>()
   readonly dailyCalls = new Map<string, number>()
   readonly imports = new Map<number, SandboxImport>()
   readonly dailyImportBatches = new Map<string, number>()
@@ -209,8 +215,10 @@ export class SandboxState {
   resetCounters(): void {
     this.calls.clear()
     this.answers.clear()
+    this.arriving.clear()
+    this.maxArrived.clear()
     this.inFlight.clear()
-    this.maxInFlight.clear()
+    this.maxAdmitted.clear()
     this.dailyCalls.clear()
     this.importedBytes = 0
     this.injected = { '5xx': 0, '66': 0, slow: 0 }

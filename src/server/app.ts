@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net'
 import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
 import { Destination } from '@segment/actions-core'
 import pardot from '../destinations/pardot'
-import { routeToLocalTarget } from '../destinations/pardot/pardot-client'
+import { withLocalTarget } from '../destinations/pardot/pardot-client'
 import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '../sandbox'
 import { readBody, send, type Reply } from '../sandbox/http'
 import type { ServerConfig } from './config'
-import { deliver, failure, type Credentials } from './deliver'
+import { deliver, failure, type Credentials, type EventOutcome } from './deliver'
+import { redactDeep } from './exchanges'
 import { ConcurrencyLimiter, DEFAULT_RETRY, type RetryPolicy } from './limiter'
 import { testerAsset } from './tester/assets'
 
@@ -19,6 +20,8 @@ export interface LocalServerOptions extends Partial<ServerConfig> {
   /** Client credentials for refreshing tokens against real Salesforce (target `pardot`). */
   clientId?: string
   clientSecret?: string
+  /** Where a line about each failed request goes (secrets redacted); nothing is logged without it. */
+  log?: (line: string) => void
 }
 
 export interface LocalServer {
@@ -26,7 +29,11 @@ export interface LocalServer {
   server: Server
   /** The embedded sandbox, when the target is `sandbox`. */
   sandbox?: PardotSandbox
-  close(): Promise<void>
+  /**
+   * Stops taking connections. With `drainMs`, requests already being handled get that long to finish first;
+   * then every connection is closed.
+   */
+  close(options?: { drainMs?: number }): Promise<void>
 }
 
 class RequestError extends Error {
@@ -47,6 +54,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const definition = pardot as DestinationDefinition<unknown>
   const sandbox = target === 'sandbox' ? new PardotSandbox(options.sandbox) : undefined
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
+  const log = options.log ?? (() => undefined)
   // The engine refreshes the sandbox token when it expires; the next call picks up the new one.
   const sandboxCredentials: Credentials = {
     accessToken: SANDBOX_DEFAULTS.accessToken,
@@ -56,12 +64,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   }
 
   // Without `auth`, every call shares the sandbox's credentials, so a refreshed token serves the next call too.
-  const credentialsFor = (auth: unknown): { credentials: Credentials } => {
+  // Each request's secrets are noted in `seen`, so whatever goes wrong later, its answer and log line can hide them.
+  const credentialsFor = (auth: unknown, seen: Secrets): { credentials: Credentials } => {
     if (auth !== undefined) {
       if (!isObject(auth)) throw new RequestError(400, '"auth" must be an object: {accessToken, refreshToken}.')
-      return {
-        credentials: { clientId: options.clientId, clientSecret: options.clientSecret, ...(auth as Credentials) }
-      }
+      const credentials = { clientId: options.clientId, clientSecret: options.clientSecret, ...(auth as Credentials) }
+      seen.push(...secretsOf(credentials))
+      return { credentials }
     }
     if (!sandbox) {
       throw new RequestError(400, 'The target is real Pardot: send "auth" with accessToken and refreshToken.')
@@ -78,10 +87,24 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       throw new RequestError(400, '"settings" must be an object, e.g. {"businessUnitID": "0Uv…"}.')
     // Subscriptions and tokens come from this server, never from a caller's settings.
     const { subscription, subscriptions, oauth, ...rest } = settings
+    // A toggle picks the hosts; text such as "false" or a URL would quietly pick the sandbox ones.
+    for (const toggle of ['isSandbox', 'isDeveloperOrg']) {
+      if (rest[toggle] !== undefined && typeof rest[toggle] !== 'boolean')
+        throw new RequestError(400, `"settings.${toggle}" must be true or false.`)
+    }
+    // The business unit becomes a header before the destination checks it, and a line break in a header fails
+    // every attempt as if Pardot were down: refused here, as the caller's mistake it is.
+    const id = rest.businessUnitID
+    if (typeof id === 'string' && /\p{Cc}/u.test(id.trim())) {
+      throw new RequestError(
+        400,
+        `"settings.businessUnitID" ${JSON.stringify(id)} holds a line break or another control character; send the 18-character ID alone.`
+      )
+    }
     return rest as JSONObject
   }
 
-  const routes = async (req: IncomingMessage): Promise<Reply> => {
+  const routes = async (req: IncomingMessage, seen: Secrets): Promise<Reply> => {
     const url = new URL(req.url ?? '/', 'http://local')
     const path = url.pathname.replace(/\/+$/, '') || '/'
     const method = req.method ?? 'GET'
@@ -92,7 +115,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
     if (first === 'authenticate') {
       const { oauth, ...flat } = body
-      const { credentials } = credentialsFor(isObject(oauth) ? fromOAuth(oauth) : undefined)
+      const { credentials } = credentialsFor(isObject(oauth) ? fromOAuth(oauth) : undefined, seen)
       const settings = { ...settingsFor(Object.keys(flat).length ? flat : undefined), oauth: toOAuth(credentials) }
       try {
         await new Destination(definition).testAuthentication(settings)
@@ -106,7 +129,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       const { credentials } = credentialsFor(
         body.refreshToken === undefined
           ? undefined
-          : { refreshToken: body.refreshToken, clientId: body.clientId, clientSecret: body.clientSecret }
+          : { refreshToken: body.refreshToken, clientId: body.clientId, clientSecret: body.clientSecret },
+        seen
       )
       try {
         const tokens = await new Destination(definition).refreshAccessToken(settingsFor(body.settings), {
@@ -129,14 +153,15 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     }
 
     if (second) {
-      const { credentials } = credentialsFor(body.auth)
+      const { credentials } = credentialsFor(body.auth, seen)
       const answer = await new Destination(definition).executeDynamicField(first, second, {
         settings: settingsFor(body.settings),
         payload: isObject(body.payload) ? body.payload : {},
         auth: { accessToken: credentials.accessToken ?? '', refreshToken: credentials.refreshToken ?? '' },
         page: typeof body.page === 'string' ? body.page : undefined
       })
-      return { status: 200, body: answer }
+      // A dropdown's error is Pardot's answer in words, which may quote what it was sent.
+      return { status: 200, body: redactDeep(answer, [...seen, ...secretsOf(credentials)]) }
     }
 
     const payload = body.payload
@@ -146,7 +171,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     }
     if (body.mapping !== undefined && !isObject(body.mapping))
       throw new RequestError(400, '"mapping" must be an object.')
-    const { credentials } = credentialsFor(body.auth)
+    const { credentials } = credentialsFor(body.auth, seen)
     const report = await deliver(definition, {
       slug: first,
       payload: payload as unknown as SegmentEvent | SegmentEvent[],
@@ -160,45 +185,103 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     return { status: report.ok || Array.isArray(payload) ? 200 : report.status, body: report }
   }
 
+  // Read per request, so this server's traffic (and only this server's) goes to its own sandbox.
+  const sandboxUrl = () => (sandbox ? ownUrl(server, options.host) : undefined)
+  let stopping = false
+  /** Requests to the destination being handled: what stopping waits for. */
+  let handling = 0
+  let drained: (() => void) | undefined
+
   const server = createServer((req, res) => {
     const handle = async () => {
       const pathname = new URL(req.url ?? '/', 'http://local').pathname
+      // Served while stopping too: the deliveries being drained still talk to the sandbox.
       if (sandbox?.owns(pathname)) return sandbox.handle(req, res)
+      if (stopping) {
+        res.setHeader('connection', 'close')
+        const error = { status: 503, message: 'The local server is stopping; send this again once it is back.' }
+        return send(res, { status: 503, body: { ok: false, error } })
+      }
+      handling++
+      try {
+        await answer(pathname)
+      } finally {
+        if (--handling === 0) drained?.()
+      }
+    }
+    const answer = async (pathname: string) => {
       const asset = req.method === 'GET' ? await testerAsset(pathname) : undefined
       if (asset) {
         res.writeHead(200, { 'content-type': asset.type }).end(asset.body)
         return
       }
+      const seen: Secrets = []
+      const hide = (text: string) => redactDeep(text, [...seen, ...secretsOf(sandboxCredentials)])
+      const where = `${req.method ?? 'GET'} ${pathname}`
       try {
-        send(res, await routes(req))
+        const reply = await routes(req, seen)
+        const failed = describeFailure(reply)
+        if (failed) log(`${where} -> ${reply.status}: ${hide(failed)}`)
+        send(res, reply)
       } catch (error) {
         const status = error instanceof RequestError ? error.status : 500
-        const message = error instanceof Error ? error.message : String(error)
+        // Our own refusals are worded for the caller; anything else may quote a body or a token, so it is redacted.
+        const message =
+          error instanceof RequestError
+            ? error.message
+            : `The local server failed: ${hide(error instanceof Error ? error.message : String(error))}`
+        log(`${where} -> ${status}: ${message}`)
         send(res, { status, body: { ok: false, error: { status, message } } })
       }
     }
-    handle().catch(() => res.destroy())
+    withLocalTarget(sandboxUrl(), handle).catch(() => res.destroy())
   })
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
   })
-  const { port } = server.address() as AddressInfo
-  const url = `http://${options.host ?? '127.0.0.1'}:${port}`
-  routeToLocalTarget(sandbox ? url : undefined)
+  const url = ownUrl(server, options.host)
 
   return {
     url,
     server,
     sandbox,
-    close: () =>
-      new Promise<void>((resolve) => {
-        routeToLocalTarget(undefined)
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
+    close: async ({ drainMs = 0 } = {}) => {
+      stopping = true
+      if (handling > 0 && drainMs > 0) {
+        let timer: NodeJS.Timeout | undefined
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)))
+        ])
+        clearTimeout(timer)
+      }
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+      await closed
+    }
   }
+}
+
+type Secrets = (string | undefined)[]
+
+function ownUrl(server: Server, host = '127.0.0.1'): string {
+  return `http://${host}:${(server.address() as AddressInfo).port}`
+}
+
+/** What went wrong in a reply, in one line, or undefined when it went well. */
+function describeFailure(reply: Reply): string | undefined {
+  const body = isObject(reply.body) ? reply.body : {}
+  const events = Array.isArray(body.events) ? (body.events as EventOutcome[]) : []
+  const failed = events.filter((event) => !event.ok)
+  if (failed.length > 0) {
+    return `${failed.length} of ${events.length} events failed; the first: ${failed[0].error?.message ?? ''}`
+  }
+  const error = body.error
+  if (typeof error === 'string') return error
+  if (isObject(error)) return typeof error.message === 'string' ? error.message : JSON.stringify(error)
+  return reply.status >= 400 ? `status ${reply.status}` : undefined
 }
 
 async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -208,7 +291,11 @@ async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   try {
     parsed = JSON.parse(raw)
   } catch (error) {
-    throw new RequestError(400, `The request body is not valid JSON: ${(error as Error).message}`)
+    // Node's own message can quote the body, tokens included: only the position is passed on.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1]
+    const where =
+      position === undefined ? 'it ends too early or is not JSON at all' : `at character ${Number(position) + 1}`
+    throw new RequestError(400, `The request body is not valid JSON (${where}).`)
   }
   if (!isObject(parsed)) throw new RequestError(400, 'The request body must be a JSON object.')
   return parsed

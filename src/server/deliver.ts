@@ -10,7 +10,7 @@ import {
 } from '@segment/actions-core'
 import { pardotCodeIn, redact } from '../destinations/pardot/errors'
 import { toExchanges, type Exchange } from './exchanges'
-import { backoff, DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
+import { backoff, DeadlineExceeded, DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
 
 /** Every event matches: the caller chose the action by its URL, as with Segment's `serve`. */
 const MATCH_ALL = 'type = "identify" or type != "identify"'
@@ -63,6 +63,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const RETRYABLE = (status: number) => status >= 500 || [408, 423, 429].includes(status)
 
+/** The error code of an event that ran out of time in the server: not refused, so the platform sends it again. */
+export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED'
+
+/** Batch sizes a mapping may ask for (the Batch Size field's bounds); anything else gets the field's default. */
+const BATCH_SIZE = { min: 1, max: 100_000 }
+
+/**
+ * The mapping's `batch_size` when it is a whole number within the field's bounds, else `fallback`. The mapping
+ * comes from the caller, and a size of 0, -1 or 1.5 would otherwise cut the events into chunks without end.
+ */
+export function batchSize(value: unknown, fallback: number): number {
+  const size = typeof value === 'number' || (typeof value === 'string' && value.trim() !== '') ? Number(value) : NaN
+  return Number.isInteger(size) && size >= BATCH_SIZE.min && size <= BATCH_SIZE.max ? size : fallback
+}
+
 /**
  * Delivers through `Destination.onEvent`/`onBatch`, exactly as the engine does in production:
  * a 401 refreshes the token and retries once.
@@ -76,6 +91,8 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
       : { ...defaultValues(action.fields), ...(call.mapping ?? {}) }
   const credentials = call.credentials
   const policy = call.retry ?? DEFAULT_RETRY
+  // One deadline for the whole call, queueing and pauses included, so no caller waits without bound.
+  const deadline = Date.now() + policy.deadlineMs
   const id = call.settings.businessUnitID
   const businessUnit = typeof id === 'string' ? id.trim() : ''
   let tokenRefreshed = false
@@ -120,7 +137,36 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
       }
       return outcome
     }
-    return call.limiter ? call.limiter.run(businessUnit, once) : once()
+    // The deadline timer starts with the work, once the slot is held: waiting in line or through a pause ends
+    // with the limiter's own reason. Work still running at the deadline finishes in the background, holding its
+    // slot until Pardot answers (so the limit still holds), while the caller hears now; an upsert by email is
+    // idempotent, so the platform's resend does no harm.
+    return new Promise<EventOutcome>((resolve) => {
+      const task = async () => {
+        if (Date.now() >= deadline) return late('the deadline came before it could be sent')
+        const timer = setTimeout(() => resolve(late('Pardot had not answered yet')), deadline - Date.now())
+        try {
+          return await once()
+        } finally {
+          clearTimeout(timer)
+        }
+      }
+      ;(call.limiter ? call.limiter.run(businessUnit, task, deadline) : task()).then(resolve, (error: unknown) => {
+        if (error instanceof DeadlineExceeded) return resolve(late(error.message))
+        const report = failure(error, secrets())
+        resolve({ ok: false, status: report.status, error: report })
+      })
+    })
+  }
+
+  const late = (why: string): EventOutcome => {
+    const report: FailureReport = {
+      status: 504,
+      code: DEADLINE_EXCEEDED,
+      message: `Not delivered within the server's ${policy.deadlineMs / 1000} s deadline: ${why}. The event was not refused; send it again later.`,
+      retryable: true
+    }
+    return { ok: false, status: report.status, error: report }
   }
 
   /** Repeats a retryable failure with backoff, within the policy; then reports it, still retryable. */
@@ -134,11 +180,11 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
       const failed = outcomes.flatMap((o, i) => (!o.ok && o.error?.retryable ? [i] : []))
       if (failed.length === 0) break
       const delay = backoff(policy, n)
-      if (Date.now() - started + delay > policy.budgetMs) break
+      if (Date.now() - started + delay > policy.budgetMs || Date.now() + delay >= deadline) break
       await sleep(delay)
       retries += 1
       const retried = await again(failed)()
-      outcomes = outcomes.map((o, i) => (failed.includes(i) ? retried[failed.indexOf(i)] : o))
+      outcomes = outcomes.map((o, i) => (failed.includes(i) ? lastWord(o, retried[failed.indexOf(i)]) : o))
     }
     return outcomes
   }
@@ -165,7 +211,8 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
     report = await one(call.payload)
   } else if (action.performBatch && mapping.enable_batching === true) {
     // As Segment's platform does: batching is the mapping's choice, in batches of at most batch_size.
-    const size = Number(mapping.batch_size) || call.payload.length
+    const fallback = batchSize(action.fields.batch_size?.default, call.payload.length)
+    const size = batchSize(mapping.batch_size, fallback)
     const chunks: SegmentEvent[][] = []
     for (let i = 0; i < call.payload.length; i += size) chunks.push(call.payload.slice(i, i + size))
     const events = (await Promise.all(chunks.map(batch))).flat()
@@ -176,6 +223,12 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
   }
   const requests = toExchanges(destination.responses, secrets())
   return { ...report, payload: mapped(mapping, call.payload), requests, tokenRefreshed, retries }
+}
+
+/** An attempt cut short by the deadline says what the one before it met, which is what the user can act on. */
+function lastWord<T extends EventOutcome>(before: T, after: T): T {
+  if (after.error?.code !== DEADLINE_EXCEEDED || !before.error) return after
+  return { ...after, error: { ...after.error, message: `${after.error.message} Last answer: ${before.error.message}` } }
 }
 
 /** Mapped payloads are reported for at most this many events: mapping again costs as much as the delivery's own. */

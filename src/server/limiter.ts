@@ -12,11 +12,16 @@ export class ConcurrencyLimiter {
       throw new Error(`The concurrency limit must be a whole number ≥ 1, not ${max}.`)
   }
 
-  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    await this.acquire(key)
+  /**
+   * Runs `task` once a slot of `key` is free and no pause holds it. With a `deadline` (epoch ms), gives up with a
+   * `DeadlineExceeded` when the slot or the end of the pause would come later, so no caller waits without bound.
+   */
+  async run<T>(key: string, task: () => Promise<T>, deadline?: number): Promise<T> {
+    await this.acquire(key, deadline)
     try {
       // Checked once the slot is ours, so tasks that queued before the pause wait too.
       for (let wait = this.pauseLeft(key); wait > 0; wait = this.pauseLeft(key)) {
+        if (deadline !== undefined && Date.now() + wait > deadline) throw new DeadlineExceeded('paused')
         await new Promise((resolve) => setTimeout(resolve, wait))
       }
       return await task()
@@ -41,16 +46,34 @@ export class ConcurrencyLimiter {
     return this.running.get(key) ?? 0
   }
 
-  private acquire(key: string): Promise<void> {
+  private acquire(key: string, deadline?: number): Promise<void> {
     const running = this.inFlight(key)
     if (running < this.max) {
       this.running.set(key, running + 1)
       return Promise.resolve()
     }
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const queue = this.waiting.get(key) ?? []
-      queue.push(resolve)
       this.waiting.set(key, queue)
+      if (deadline === undefined) {
+        queue.push(resolve)
+        return
+      }
+      const timer = setTimeout(
+        () => {
+          // Still in line at the deadline: leave it, so the slot never passes to a caller that has given up.
+          const at = queue.indexOf(admit)
+          if (at < 0) return
+          queue.splice(at, 1)
+          reject(new DeadlineExceeded('queued'))
+        },
+        Math.max(0, deadline - Date.now())
+      )
+      const admit = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      queue.push(admit)
     })
   }
 
@@ -59,6 +82,17 @@ export class ConcurrencyLimiter {
     // The slot passes straight to the next in line, so a newcomer cannot overtake it.
     if (next) return next()
     this.running.set(key, this.inFlight(key) - 1)
+  }
+}
+
+/** A task gave up before it ran: its deadline came while it waited for a slot or for a pause to end. */
+export class DeadlineExceeded extends Error {
+  constructor(readonly waiting: 'queued' | 'paused') {
+    super(
+      waiting === 'queued'
+        ? 'the deadline came while it waited for a free slot of its business unit'
+        : 'the business unit is paused (Pardot’s daily API limit is used up) past the deadline'
+    )
   }
 }
 
@@ -71,6 +105,11 @@ export interface RetryPolicy {
   budgetMs: number
   /** How long a business unit pauses after Pardot answers code 122 (daily quota used up). */
   quotaPauseMs: number
+  /**
+   * The most one call to the server may take in all: waiting for a slot, code-122 pauses, attempts and backoff.
+   * Then every event not yet delivered is reported retryable, so the platform sends it again later.
+   */
+  deadlineMs: number
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -78,7 +117,8 @@ export const DEFAULT_RETRY: RetryPolicy = {
   baseDelayMs: 250,
   maxDelayMs: 8000,
   budgetMs: 60_000,
-  quotaPauseMs: 5000
+  quotaPauseMs: 5000,
+  deadlineMs: 90_000
 }
 
 /** Exponential backoff with jitter: half the step fixed, half random, so retries spread out but still back off. */

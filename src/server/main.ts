@@ -1,6 +1,10 @@
 import { readConfig } from './config'
 import { startLocalServer } from './app'
+import pardot from '../destinations/pardot'
 import { SANDBOX_DEFAULTS } from '../sandbox'
+
+/** How long Ctrl-C lets requests being handled finish before the connections are cut. */
+const DRAIN_MS = 10_000
 
 /** `npm start`: the local destination server and, by default, the embedded Pardot sandbox. */
 async function main() {
@@ -8,31 +12,43 @@ async function main() {
   const local = await startLocalServer({
     ...config,
     clientId: process.env.SALESFORCE_CLIENT_ID,
-    clientSecret: process.env.SALESFORCE_CLIENT_SECRET
+    clientSecret: process.env.SALESFORCE_CLIENT_SECRET,
+    log: (line) => console.error(`${new Date().toISOString()} ${line}`)
   })
+  const u = local.url
+  const actions = Object.keys(pardot.actions)
   const lines = [
-    `Pardot (Actions) local server on ${local.url}`,
-    `  event tester:  ${local.url}/   (open it in a browser)`,
-    `  target:        ${config.target === 'sandbox' ? 'embedded Pardot sandbox (no account needed)' : 'real Pardot (pi.pardot.com / pi.demo.pardot.com)'}`,
-    `  manifest:      GET  ${local.url}/manifest`,
-    `  send an event: POST ${local.url}/prospects   {"payload": {"type": "identify", "traits": {"email": "…"}}}`,
-    `  test auth:     POST ${local.url}/authenticate`
+    `Pardot (Actions) local server on ${u}`,
+    `  target:          ${config.target === 'sandbox' ? 'embedded Pardot sandbox (no account needed)' : 'real Pardot (pi.pardot.com / pi.demo.pardot.com)'}`,
+    `  concurrency:     at most ${config.maxConcurrency} requests in flight per business unit`,
+    `  event tester:    GET  ${u}/   (open it in a browser)`,
+    `  manifest:        GET  ${u}/manifest`,
+    `  test auth:       POST ${u}/authenticate`,
+    `  refresh a token: POST ${u}/refreshAccessToken`,
+    ...actions.map(
+      (slug) => `  action:          POST ${u}/${slug}   {"payload": {…event…}, "settings"?, "mapping"?, "auth"?}`
+    ),
+    `  dropdowns:       POST ${u}/<action>/<field>   (e.g. ${u}/listMembership/listId)`
   ]
   if (local.sandbox) {
     lines.push(
-      `  sandbox:       GET  ${local.url}/sandbox/prospects · POST ${local.url}/sandbox/reset · GET ${local.url}/sandbox/stats`,
+      `  sandbox:         GET  ${u}/sandbox/prospects · ${u}/sandbox/list-memberships · ${u}/sandbox/external-activities · ${u}/sandbox/stats`,
+      `                   POST ${u}/sandbox/reset · ${u}/sandbox/config · ${u}/sandbox/expire-tokens`,
       `  sandbox business units: ${SANDBOX_DEFAULTS.businessUnitId} (production), ${SANDBOX_DEFAULTS.demoBusinessUnitId} (sandbox / developer org)`
     )
   }
-  lines.push('Ctrl-C stops it.')
+  lines.push(
+    `Ctrl-C stops it (requests being handled get ${DRAIN_MS / 1000} s to finish; a second Ctrl-C stops at once).`
+  )
   console.log(lines.join('\n'))
 
   let stopping = false
   const stop = () => {
-    if (stopping) return
+    // A second Ctrl-C means the operator will not wait for the drain.
+    if (stopping) process.exit(130)
     stopping = true
-    console.log('\nStopping…')
-    void local.close().then(() => process.exit(0))
+    console.log('\nStopping: letting requests being handled finish…')
+    void local.close({ drainMs: DRAIN_MS }).then(() => process.exit(0))
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

@@ -137,6 +137,18 @@ describe('prospect CRUD and query', () => {
     expect((await call('/api/v5/objects/prospects')).body).toMatchObject({ code: 13 })
   })
 
+  it('stores nothing when a create is refused for a missing fields parameter (code 13)', async () => {
+    const answer = await call('/api/v5/objects/prospects', { method: 'POST', body: { email: 'a@example.com' } })
+    expect(answer).toEqual({ status: 400, body: { code: 13, message: 'The "fields" parameter is required' } })
+    expect(sandbox.prospects()).toEqual([])
+  })
+
+  it('answers 400, not 500, to a malformed percent-escape in the path', async () => {
+    const answer = await call('/api/v5/objects/prospects/%zz?fields=id')
+    expect(answer.status).toBe(400)
+    expect(answer.body).toMatchObject({ code: 150, message: expect.stringContaining('%zz') as string })
+  })
+
   it('refuses more than 3 filters (code 209)', async () => {
     const q = '/api/v5/objects/prospects?fields=id&email=a&salesforceId=b&idList=1&idGreaterThan=0'
     expect((await call(q)).body).toMatchObject({ code: 209 })
@@ -246,7 +258,18 @@ describe('limits like Pardot', () => {
     const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => upsert(`c${i}@example.com`)))
     expect(answers.filter((a) => a.status === 200)).toHaveLength(5)
     expect(answers.filter((a) => a.body.code === 66)).toHaveLength(1)
-    expect(sandbox.stats().maxInFlight[BU]).toBe(5)
+    // The sixth arrived while five were running: the arrival peak shows it, the peak let through cannot.
+    expect(sandbox.stats()).toMatchObject({ maxInFlightArrived: { [BU]: 6 }, maxInFlightAdmitted: { [BU]: 5 } })
+  })
+
+  it('counts requests on arrival, so one turned away for its token still shows in the arrival peak', async () => {
+    await start({ latencyMs: 400 })
+    const running = [upsert('a@example.com'), upsert('b@example.com')]
+    // Sent once the other two are surely being answered (400 ms each), so the three overlap.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const refused = await call(UPSERT, { method: 'POST', body: {}, token: 'made-up' })
+    expect([refused.status, ...(await Promise.all(running)).map((a) => a.status)]).toEqual([401, 200, 200])
+    expect(sandbox.stats()).toMatchObject({ maxInFlightArrived: { [BU]: 3 }, maxInFlightAdmitted: { [BU]: 2 } })
   })
 
   it('answers code 122 once the daily quota is used, until it is raised', async () => {

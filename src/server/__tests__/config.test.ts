@@ -2,14 +2,15 @@ import { readConfig } from '../config'
 
 describe('operator configuration', () => {
   it('defaults to the embedded sandbox on 127.0.0.1:3000', () => {
-    expect(readConfig({}, [])).toEqual({ target: 'sandbox', host: '127.0.0.1', port: 3000 })
+    expect(readConfig({}, [])).toEqual({ target: 'sandbox', host: '127.0.0.1', port: 3000, maxConcurrency: 5 })
   })
 
   it('reads PARDOT_TARGET, PORT and HOST, and lets flags win', () => {
     expect(readConfig({ PARDOT_TARGET: 'pardot', PORT: '4000', HOST: '0.0.0.0' }, [])).toEqual({
       target: 'pardot',
       host: '0.0.0.0',
-      port: 4000
+      port: 4000,
+      maxConcurrency: 5
     })
     expect(readConfig({ PORT: '4000' }, ['--port', '5000', '--target=sandbox'])).toMatchObject({
       port: 5000,
@@ -17,7 +18,17 @@ describe('operator configuration', () => {
     })
   })
 
+  it('reads the concurrency from PARDOT_MAX_CONCURRENCY or --max-concurrency, the flag winning', () => {
+    expect(readConfig({ PARDOT_MAX_CONCURRENCY: '3' }, []).maxConcurrency).toBe(3)
+    expect(readConfig({ PARDOT_MAX_CONCURRENCY: '3' }, ['--max-concurrency', '2']).maxConcurrency).toBe(2)
+    expect(readConfig({}, ['--max-concurrency=1']).maxConcurrency).toBe(1)
+  })
+
   it.each([
+    [{ PARDOT_MAX_CONCURRENCY: '6' }, [], 'Max concurrency "6" is not a whole number from 1 to 5'],
+    [{}, ['--max-concurrency', '0'], 'Max concurrency "0" is not a whole number from 1 to 5'],
+    [{}, ['--max-concurrency', '2.5'], 'Max concurrency "2.5" is not a whole number from 1 to 5'],
+    [{ PARDOT_MAX_CONCURRENCY: 'many' }, [], 'Max concurrency "many" is not a whole number from 1 to 5'],
     [{ PARDOT_TARGET: 'staging' }, [], 'Target "staging" is not known'],
     [{}, ['--port', 'abc'], 'is not a port number'],
     [{}, ['--verbose', 'x'], 'Unknown flag --verbose'],

@@ -1,6 +1,7 @@
 import { startLocalServer, type LocalServer } from '../app'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
 import type { DeliveryReport } from '../deliver'
+import { DEFAULT_RETRY } from '../limiter'
 
 let local: LocalServer
 
@@ -109,17 +110,51 @@ describe('an identify through the local server lands in the sandbox', () => {
     expect(body.requests).toEqual([])
   })
 
-  it('ignores settings that try to point elsewhere', async () => {
+  it.each([
+    ['extra host keys in settings and auth', { apiHost: 'https://evil.example', baseUrl: 'https://evil.example' }],
+    ['a business unit ending in CRLF', { businessUnitID: `${SANDBOX_DEFAULTS.businessUnitId}\r\n` }],
+    ['an instance URL in settings', { instance_url: 'https://evil.example', instanceUrl: 'https://evil.example' }]
+  ])('sends every request to the sandbox standing for pi.pardot.com, whatever %s', async (_, extra) => {
+    await fetch(`${local.url}/sandbox/expire-tokens`, { method: 'POST' })
     const { body } = await post('/prospects', {
       payload: identify({ email: 'ann@example.com' }),
-      settings: {
-        businessUnitID: SANDBOX_DEFAULTS.businessUnitId,
+      settings: { businessUnitID: SANDBOX_DEFAULTS.businessUnitId, ...extra },
+      auth: {
+        accessToken: SANDBOX_DEFAULTS.accessToken,
+        refreshToken: SANDBOX_DEFAULTS.refreshToken,
+        clientId: SANDBOX_DEFAULTS.clientId,
+        clientSecret: SANDBOX_DEFAULTS.clientSecret,
         apiHost: 'https://evil.example',
-        baseUrl: 'https://evil.example'
+        instanceUrl: 'https://evil.example'
       }
     })
-    expect(body.ok).toBe(true)
-    expect(body.requests[0].request.url.startsWith(local.url)).toBe(true)
+    expect(body).toMatchObject({ ok: true, tokenRefreshed: true })
+    // The upsert met the expired token, then went again with the new one; the refresh went to the sandbox too.
+    const upsert = `${local.url}/pi.pardot.com/api/v5/objects/prospects/do/upsertLatestByEmail`
+    expect(body.requests.map((r) => r.request.url)).toEqual([upsert, upsert])
+    for (const { request } of body.requests) {
+      expect(request.headers['pardot-business-unit-id']).toBe(SANDBOX_DEFAULTS.businessUnitId)
+    }
+    expect(local.sandbox?.stats().calls['POST /services/oauth2/token']).toBe(1)
+  })
+
+  it.each([
+    ['isSandbox as a URL', { isSandbox: 'https://evil.example' }, '"settings.isSandbox" must be true or false.'],
+    ['isDeveloperOrg as text', { isDeveloperOrg: 'false' }, '"settings.isDeveloperOrg" must be true or false.'],
+    [
+      'a business unit with a header smuggled after CRLF',
+      { businessUnitID: `${SANDBOX_DEFAULTS.businessUnitId}\r\nHost: evil.example` },
+      'holds a line break or another control character'
+    ]
+  ])('refuses %s before any request', async (_, settings, message) => {
+    const { status, body } = await post('/prospects', {
+      payload: identify({ email: 'ann@example.com' }),
+      settings: { businessUnitID: SANDBOX_DEFAULTS.businessUnitId, ...settings }
+    })
+    expect(status).toBe(400)
+    expect(body.error?.message).toContain(message)
+    expect(body.requests ?? []).toEqual([])
+    expect(local.sandbox?.stats().totalApiCalls).toBe(0)
   })
 
   it('uses a given mapping and reports each event of an array', async () => {
@@ -204,9 +239,24 @@ describe('reliability', () => {
     const { body } = await post('/prospects', { payload: burst(40) })
     expect(body.ok).toBe(true)
     const stats = local.sandbox?.stats()
-    expect(stats?.maxInFlight[SANDBOX_DEFAULTS.businessUnitId]).toBe(5)
+    // Counted as requests arrive, before the sandbox's own limit could turn any away.
+    expect(stats?.maxInFlightArrived[SANDBOX_DEFAULTS.businessUnitId]).toBe(5)
     expect(stats?.answers['66']).toBeUndefined()
     expect(await storedProspects()).toHaveLength(40)
+  })
+
+  it('shows a server that sends more than 5 at once: the arrival peak passes 5 and code 66 follows', async () => {
+    local = await startLocalServer({
+      port: 0,
+      maxConcurrency: 12,
+      sandbox: { latencyMs: 50 },
+      retry: { attempts: 10, baseDelayMs: 5, maxDelayMs: 20, budgetMs: 5000 }
+    })
+    await post('/prospects', { payload: burst(24) })
+    const stats = local.sandbox?.stats()
+    expect(stats?.maxInFlightArrived[SANDBOX_DEFAULTS.businessUnitId]).toBeGreaterThan(5)
+    expect(stats?.maxInFlightAdmitted[SANDBOX_DEFAULTS.businessUnitId]).toBe(5)
+    expect(stats?.answers['66']).toBeGreaterThan(0)
   })
 
   it('retries transient failures with backoff and delivers every event', async () => {
@@ -234,6 +284,66 @@ describe('reliability', () => {
     expect(body.error?.message).toContain('(code 85, HTTP 503)')
   })
 
+  it.each([
+    ['code 66 (too many requests at once)', { faults: { rate66: 1 } }, 429, '(code 66'],
+    ['code 122 (daily quota used up)', { dailyQuota: 0 }, 429, '(code 122'],
+    ['5xx', { faults: { rate5xx: 1 } }, 503, '(code 85, HTTP 503)']
+  ])('gives up on %s once the retries are spent, reporting it retryable', async (_, sandbox, status, message) => {
+    local = await startLocalServer({
+      port: 0,
+      sandbox,
+      retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 10, budgetMs: 1000, quotaPauseMs: 1 }
+    })
+    const { status: answered, body } = await post('/prospects', { payload: identify({ email: 'a@example.com' }) })
+    expect(answered).toBe(status)
+    expect(body.retries).toBe(2)
+    expect(body.error).toMatchObject({ status, retryable: true })
+    expect(body.error?.message).toContain(message)
+    expect(await storedProspects()).toEqual([])
+  })
+
+  it('gives up at the deadline while the business unit is paused for its quota, reporting it retryable', async () => {
+    local = await startLocalServer({
+      port: 0,
+      sandbox: { dailyQuota: 0 },
+      // The pause (10 s) outlasts the deadline, so only the deadline can end the wait.
+      retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 10, budgetMs: 60_000, quotaPauseMs: 10_000, deadlineMs: 300 }
+    })
+    const { status, body } = await post('/prospects', { payload: burst(8) })
+    expect(status).toBe(200)
+    expect(body.events?.every((e) => e.error?.retryable === true && e.error.status === 504)).toBe(true)
+    expect(body.events?.[0].error?.message).toContain("Not delivered within the server's 0.3 s deadline")
+    // The events that met the quota themselves say so; those that only waited say what they waited for.
+    expect(body.events?.some((e) => e.error?.message.includes('Last answer: Pardot answered (code 122'))).toBe(true)
+    expect(body.events?.some((e) => e.error?.message.includes('the business unit is paused'))).toBe(true)
+  })
+
+  it('gives up at the deadline while waiting in line for a slot, reporting it retryable', async () => {
+    local = await startLocalServer({
+      port: 0,
+      maxConcurrency: 1,
+      sandbox: { latencyMs: 400 },
+      retry: { ...DEFAULT_RETRY, deadlineMs: 250 }
+    })
+    const { body } = await post('/prospects', { payload: burst(3) })
+    const messages = body.events?.map((e) => e.error?.message ?? 'delivered')
+    expect(messages?.[1]).toContain('while it waited for a free slot of its business unit')
+    expect(messages?.[2]).toContain('while it waited for a free slot of its business unit')
+    expect(body.events?.every((e) => !e.ok && e.error?.retryable)).toBe(true)
+  })
+
+  it('gives up at the deadline when Pardot does not answer, reporting it retryable', async () => {
+    local = await startLocalServer({
+      port: 0,
+      sandbox: { faults: { rateSlow: 1, slowMs: 1500 } },
+      retry: { ...DEFAULT_RETRY, deadlineMs: 200 }
+    })
+    const { status, body } = await post('/prospects', { payload: identify({ email: 'a@example.com' }) })
+    expect(status).toBe(504)
+    expect(body.error).toMatchObject({ status: 504, code: 'DEADLINE_EXCEEDED', retryable: true })
+    expect(body.error?.message).toContain('Pardot had not answered yet')
+  })
+
   it('pauses the business unit on code 122 instead of letting every event hammer the quota', async () => {
     local = await startLocalServer({
       port: 0,
@@ -246,6 +356,34 @@ describe('reliability', () => {
     expect(await storedProspects()).toHaveLength(30)
     // Only the requests already in flight when the quota ran out met it; the rest waited.
     expect(local.sandbox?.stats().answers['122']).toBeLessThanOrEqual(5)
+  })
+
+  it.each([
+    [-1, 'Batch Size must be equal to or greater than 1.'],
+    [0, 'Batch Size must be equal to or greater than 1.'],
+    ['abc', 'Batch Size must be a number but it was a string.'],
+    [100_001, 'Batch Size must be equal to or less than 100000.']
+  ])('answers a batch with batch_size %p, refusing each event with the reason', async (size, message) => {
+    local = await startLocalServer({ port: 0 })
+    const { body } = await post('/prospects', {
+      payload: burst(3),
+      mapping: { enable_batching: true, batch_size: size },
+      useDefaultMappings: true
+    })
+    expect(body.events?.map((e) => e.error?.message)).toEqual([message, message, message])
+    expect(await storedProspects()).toEqual([])
+  })
+
+  it('sends a batch with a batch_size that is not a whole number in one import of the default size', async () => {
+    local = await startLocalServer({ port: 0 })
+    const { body } = await post('/prospects', {
+      payload: burst(3),
+      mapping: { enable_batching: true, batch_size: 1.5 },
+      useDefaultMappings: true
+    })
+    expect(body.ok).toBe(true)
+    expect(await storedProspects()).toHaveLength(3)
+    expect(local.sandbox?.stats().calls['POST /api/v5/imports']).toBe(1)
   })
 
   it('retries a batch whose import call met the daily quota, once the quota allows', async () => {
@@ -330,5 +468,25 @@ describe('pointed at real Pardot', () => {
     const answer = await post('/prospects', { payload: identify({ email: 'a@example.com' }) })
     expect(answer.status).toBe(400)
     expect(answer.body.error?.message).toBe('The target is real Pardot: send "auth" with accessToken and refreshToken.')
+  })
+})
+
+describe('stopping', () => {
+  it('lets a delivery being handled finish, sandbox calls included, and turns new calls away', async () => {
+    local = await startLocalServer({ port: 0, maxConcurrency: 1, sandbox: { latencyMs: 300 } })
+    // Two events, one at a time: the second reaches the sandbox only after stopping has begun.
+    const inFlight = post('/prospects', {
+      payload: [identify({ email: 'a@example.com' }), identify({ email: 'b@example.com' })]
+    })
+    while ((local.sandbox?.stats().totalApiCalls ?? 0) === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+    const { sandbox } = local
+    const stopped = local.close({ drainMs: 10_000 })
+    const turnedAway = await post('/prospects', { payload: identify({ email: 'c@example.com' }) })
+    expect(turnedAway.status).toBe(503)
+    expect(turnedAway.body.error?.message).toBe('The local server is stopping; send this again once it is back.')
+    const { body } = await inFlight
+    expect(body.events?.map((e) => e.ok)).toEqual([true, true])
+    await stopped
+    expect(sandbox?.prospects().map((p) => p.email)).toEqual(['a@example.com', 'b@example.com'])
   })
 })

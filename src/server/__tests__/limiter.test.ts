@@ -1,4 +1,4 @@
-import { backoff, ConcurrencyLimiter, DEFAULT_RETRY } from '../limiter'
+import { backoff, ConcurrencyLimiter, DeadlineExceeded, DEFAULT_RETRY } from '../limiter'
 
 const tick = () => new Promise((resolve) => setImmediate(resolve))
 
@@ -59,6 +59,40 @@ describe('pausing a business unit', () => {
     await limiter.run('bu', () => Promise.resolve())
     expect(Date.now() - began).toBeGreaterThanOrEqual(75)
     expect(limiter.pauseLeft('bu')).toBe(0)
+  })
+})
+
+describe('a deadline', () => {
+  it('takes a task that is still in line at its deadline out of the line, and the slot goes to the next', async () => {
+    const limiter = new ConcurrencyLimiter(1)
+    let finish: () => void = () => undefined
+    const first = limiter.run('bu', () => new Promise<void>((resolve) => (finish = resolve)))
+    const late = limiter.run('bu', () => Promise.resolve('ran'), Date.now() + 30)
+    const patient = limiter.run('bu', () => Promise.resolve('patient ran'))
+    await expect(late).rejects.toEqual(new DeadlineExceeded('queued'))
+    finish()
+    await first
+    await expect(patient).resolves.toBe('patient ran')
+    expect(limiter.inFlight('bu')).toBe(0)
+  })
+
+  it('gives up at once when a pause would outlast the deadline, freeing the slot', async () => {
+    const limiter = new ConcurrencyLimiter(1)
+    limiter.pause('bu', 10_000)
+    let ran = false
+    const task = () => {
+      ran = true
+      return Promise.resolve()
+    }
+    await expect(limiter.run('bu', task, Date.now() + 50)).rejects.toBeInstanceOf(DeadlineExceeded)
+    expect(ran).toBe(false)
+    expect(limiter.inFlight('bu')).toBe(0)
+  })
+
+  it('lets a task run when its slot and the end of the pause come before the deadline', async () => {
+    const limiter = new ConcurrencyLimiter(1)
+    limiter.pause('bu', 20)
+    await expect(limiter.run('bu', () => Promise.resolve('ran'), Date.now() + 5000)).resolves.toBe('ran')
   })
 })
 
