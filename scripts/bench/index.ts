@@ -2,7 +2,8 @@
  * `npm run bench`: prints every benchmark's figures.
  * Options: --sizes 10000,100000  --repeat 3  --batch-sizes 10000,100000  --cpu-events 20000  --only cpu|delivery
  */
-import { defaultMapping, eventsPerSecond, segmentPardot } from './cpu'
+import { eventsPerSecond } from './cpu'
+import { defaultMapping, segmentPardot } from '../segment'
 import { deliveryRun, withLocalServer, type DeliveryRun } from './delivery'
 import ours from '../../src/destinations/pardot'
 import type { DestinationDefinition, JSONObject } from '@segment/actions-core'
