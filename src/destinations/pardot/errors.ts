@@ -359,14 +359,6 @@ export function toPardotError(error: unknown, ctx: RequestContext): Error {
     error instanceof InvalidAuthenticationError
   )
     return error
-  // The fetch library refuses a header value with a line break before sending, quoting the value: that is the
-  // access token (settings are checked earlier), so its words are not repeated, and a fresh token is the cure.
-  if (error instanceof TypeError && /not a legal HTTP header value/i.test(error.message)) {
-    return new InvalidAuthenticationError(
-      'The access token holds a character an HTTP header cannot carry (a line break, for example), so no request was sent. The token will be refreshed; if this persists, reconnect the destination.',
-      ErrorCodes.INVALID_AUTHENTICATION
-    )
-  }
   const reason = error instanceof Error ? error.message : String(error)
   return new RetryableError(`Pardot did not answer (${reason}); the event will be retried.`, 503)
 }

@@ -252,23 +252,6 @@ describe('answers without a v5 JSON code', () => {
     await expect(upsert()).rejects.toMatchObject({ status: 405, code: 'PARDOT_HTTP_405' })
   })
 
-  it('treats an access token no header can carry as a token to refresh, without repeating it', async () => {
-    const scope = nock(PROD_API).post(UPSERT).reply(201, { id: 1 })
-    const error = await testDestination
-      .testAction('prospects', {
-        event: createTestEvent({ type: 'identify', traits: { email: 'ann@example.com' } }),
-        settings,
-        auth: { ...auth, accessToken: 'broken\ntoken-SECRET' },
-        useDefaultMappings: true
-      })
-      .catch((e: unknown) => e)
-    expect(error).toMatchObject({ status: 401, constructor: InvalidAuthenticationError })
-    expect((error as Error).message).toContain('The access token holds a character an HTTP header cannot carry')
-    expect((error as Error).message).not.toContain('SECRET')
-    expect(scope.isDone()).toBe(false)
-    nock.cleanAll()
-  })
-
   it('retries when the connection fails before an answer', async () => {
     nock(PROD_API).post(UPSERT).replyWithError('socket hang up')
     const error = await upsert().catch((e: unknown) => e)
