@@ -3,7 +3,9 @@
  * in-process, so the figure is the engine plus our mapping, validation and request building.
  */
 import { Destination, Response, type DestinationDefinition, type JSONObject } from '@segment/actions-core'
-import { defaultMapping, withStubbedPardot } from '../segment'
+import { fork } from 'node:child_process'
+import ours from '../../src/destinations/pardot'
+import { defaultMapping, segmentPardot, withStubbedPardot } from '../segment'
 
 async function stubbedPardot(request: Request): Promise<Response> {
   await request.text()
@@ -46,4 +48,39 @@ export async function eventsPerSecond(
     const used = process.cpuUsage(before)
     return events / ((used.user + used.system) / 1e6)
   })
+}
+
+type Which = 'ours' | 'segment'
+
+/**
+ * One measurement in a fresh process: the engine keeps every response a Destination makes and the heap grows
+ * run after run, so measurements in one process would each pay for the ones before them.
+ */
+export function measureInChild(which: Which, segmentMappingOnly: boolean, events: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, [CHILD_FLAG, which, String(segmentMappingOnly), String(events)], {
+      execArgv: ['-r', 'ts-node/register/transpile-only'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc']
+    })
+    let out = ''
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.on('error', reject)
+    child.on('exit', (code) =>
+      code === 0 ? resolve(Number(out.trim().split('\n').pop())) : reject(new Error(`measurement exited ${code}`))
+    )
+  })
+}
+
+const CHILD_FLAG = '--cpu-child'
+
+if (process.argv[2] === CHILD_FLAG) {
+  const [which, segmentMappingOnly, events] = process.argv.slice(3)
+  const definition = which === 'segment' ? segmentPardot() : (ours as DestinationDefinition<unknown>)
+  if (typeof definition === 'string') throw new Error(definition)
+  eventsPerSecond(definition, Number(events), defaultMapping(definition, segmentMappingOnly === 'true'))
+    .then((rate) => console.log(rate))
+    .catch((error: unknown) => {
+      console.error(error)
+      process.exit(1)
+    })
 }

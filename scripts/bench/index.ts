@@ -2,11 +2,9 @@
  * `npm run bench`: prints every benchmark's figures.
  * Options: --sizes 10000,100000  --repeat 3  --batch-sizes 10000,100000  --cpu-events 20000  --only cpu|delivery
  */
-import { eventsPerSecond } from './cpu'
-import { defaultMapping, segmentPardot } from '../segment'
+import { measureInChild } from './cpu'
+import { segmentPardot } from '../segment'
 import { deliveryRun, withLocalServer, type DeliveryRun } from './delivery'
-import ours from '../../src/destinations/pardot'
-import type { DestinationDefinition, JSONObject } from '@segment/actions-core'
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -83,45 +81,50 @@ async function deliveryBench() {
 async function cpuBench() {
   const events = Number(option('cpu-events', '20000'))
   const repeat = Number(option('repeat', '3'))
-  const mine = ours as DestinationDefinition<unknown>
+  const segment = segmentPardot()
   // The like-for-like row: a destination migrated from Segment's keeps its saved mapping, which holds only
   // Segment's fields. The last row adds this destination's own new fields (batching, matching) at their defaults.
-  const segmentMapping = defaultMapping(mine, true)
-  const rows: [string, DestinationDefinition<unknown> | string, JSONObject][] = [
-    ['this destination', mine, segmentMapping],
-    ["Segment's Pardot (Actions)", segmentPardot(), segmentMapping],
-    ['this destination, own defaults', mine, defaultMapping(mine)]
+  const rows: { name: string; which: 'ours' | 'segment'; segmentMapping: boolean; skipped?: string }[] = [
+    { name: 'this destination', which: 'ours', segmentMapping: true },
+    {
+      name: "Segment's Pardot (Actions)",
+      which: 'segment',
+      segmentMapping: true,
+      skipped: typeof segment === 'string' ? segment : undefined
+    },
+    { name: 'this destination, own defaults', which: 'ours', segmentMapping: false }
   ]
+  const measured = rows.filter((row) => !row.skipped)
   console.log(
-    `\nCPU per event: prospects through Destination.onEvent, network stubbed in-process at the engine's fetch (median of ${repeat} runs of ${events}; the first two rows map the same saved Segment mapping)`
+    `\nCPU per event: prospects through Destination.onEvent, network stubbed in-process at the engine's fetch (median of ${repeat} runs of ${events}, each in a fresh process; the first two rows map the same saved Segment mapping)`
   )
   const results = new Map<string, number[]>()
   for (let r = 0; r < repeat; r++) {
     // Rotate who goes first, so no row always runs on a warmer (or more throttled) machine.
-    const order = [...rows.slice(r % rows.length), ...rows.slice(0, r % rows.length)]
-    for (const [name, definition, mapping] of order) {
-      if (typeof definition === 'string') continue
-      results.set(name, [...(results.get(name) ?? []), await eventsPerSecond(definition, events, mapping)])
+    const order = [...measured.slice(r % measured.length), ...measured.slice(0, r % measured.length)]
+    for (const row of order) {
+      const rate = await measureInChild(row.which, row.segmentMapping, events)
+      results.set(row.name, [...(results.get(row.name) ?? []), rate])
     }
   }
-  for (const [name, definition] of rows) {
-    if (typeof definition === 'string') {
-      console.log(`${name.padEnd(30)} | ${definition}`)
+  for (const row of rows) {
+    const runs = results.get(row.name)
+    if (!runs) {
+      console.log(`${row.name.padEnd(30)} | ${row.skipped}`)
       continue
     }
-    const runs = results.get(name) ?? []
     const rate = median(runs)
     const spread = `runs ${runs.map((x) => Math.round(x)).join(', ')}`
     console.log(
-      `${name.padEnd(30)} | ${Math.round(rate)} events per CPU-second | ${(1e6 / rate).toFixed(0)} CPU-µs/event | ${spread}`
+      `${row.name.padEnd(30)} | ${Math.round(rate)} events per CPU-second | ${(1e6 / rate).toFixed(0)} CPU-µs/event | ${spread}`
     )
   }
-  const theirs = results.get(rows[1][0])
+  const theirs = results.get(rows[1].name)
   if (!theirs) return
   for (const row of [rows[0], rows[2]]) {
-    const ratio = median(results.get(row[0]) ?? []) / median(theirs)
+    const ratio = median(results.get(row.name) ?? []) / median(theirs)
     const verdict = ratio >= 1 ? 'no slower than Segment' : 'slower than Segment'
-    console.log(`${row[0]}: ${ratio.toFixed(2)}× Segment's events/s (${verdict})`)
+    console.log(`${row.name}: ${ratio.toFixed(2)}× Segment's events/s (${verdict})`)
   }
 }
 

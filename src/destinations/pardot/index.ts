@@ -8,6 +8,9 @@ import listMembership from './listMembership'
 import prospects from './prospects'
 import { businessUnitId, settingsFields } from './settings'
 
+/** Printable ASCII: what an OAuth access token is made of, and what an HTTP header value can hold. */
+const HEADER_SAFE = /^[\x21-\x7e]+$/
+
 const destination: DestinationDefinition<Settings> = {
   name: 'Pardot (Actions)',
   slug: 'actions-pardot',
@@ -26,8 +29,12 @@ const destination: DestinationDefinition<Settings> = {
   extendRequest({ settings, auth }) {
     return {
       headers: {
-        // The engine also runs this for the token refresh, which has no access token yet.
-        ...(auth?.accessToken ? { Authorization: `Bearer ${auth.accessToken}` } : {}),
+        // The engine also runs this for the token refresh, which has no access token yet. A token no header can
+        // carry (a line break in it) would make the engine fail before sending, quoting the token, and be retried
+        // for ever: sent without it, Pardot answers 401 and the engine refreshes the token.
+        ...(auth?.accessToken && HEADER_SAFE.test(auth.accessToken)
+          ? { Authorization: `Bearer ${auth.accessToken}` }
+          : {}),
         'Pardot-Business-Unit-Id': businessUnitId(settings)
       }
     }

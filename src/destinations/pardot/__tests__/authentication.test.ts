@@ -303,6 +303,28 @@ describe('a 401 from Pardot refreshes the token and retries, through Destination
     expect(onTokenRefresh).toHaveBeenCalledWith({ accessToken: 'new-access' })
   })
 
+  it('replaces a token no header can carry (a line break in it) instead of failing before any request', async () => {
+    const destination = new Destination(definition)
+    const seenTokens: (string | undefined)[] = []
+    nock(PROD_API)
+      .post(UPSERT)
+      .times(2)
+      .reply(function () {
+        const token = this.req.headers.authorization as string | undefined
+        seenTokens.push(token)
+        return token === 'Bearer new-access'
+          ? [201, { id: 1 }]
+          : [401, { code: 184, message: 'access_token is invalid, unknown, or malformed' }]
+      })
+    nock('https://login.salesforce.com').post('/services/oauth2/token').reply(200, { access_token: 'new-access' })
+    await destination.onEvent(event, {
+      ...settings,
+      subscription,
+      oauth: { ...oauthSettings(), access_token: 'broken\naccess' }
+    })
+    expect(seenTokens).toEqual([undefined, 'Bearer new-access'])
+  })
+
   it('refreshes on code 184 even when Pardot sends it with HTTP 400', async () => {
     const destination = new Destination(definition)
     nock(PROD_API).post(UPSERT).reply(400, { code: 184, message: 'Invalid token' })
