@@ -26,18 +26,14 @@ const destination: DestinationDefinition<Settings> = {
     refreshAccessToken: (request, { settings, auth }) => refreshAccessToken(request, settings, auth)
   },
 
-  extendRequest({ settings, auth }) {
-    return {
-      headers: {
-        // The engine also runs this for the token refresh, which has no access token yet. A token no header can
-        // carry (a line break in it) would make the engine fail before sending, quoting the token, and be retried
-        // for ever: sent without it, Pardot answers 401 and the engine refreshes the token.
-        ...(auth?.accessToken && HEADER_SAFE.test(auth.accessToken)
-          ? { Authorization: `Bearer ${auth.accessToken}` }
-          : {}),
-        'Pardot-Business-Unit-Id': businessUnitId(settings)
-      }
-    }
+  extendRequest({ settings, auth }): { headers: Record<string, string> } {
+    const businessUnit = businessUnitId(settings)
+    const token = auth?.accessToken
+    // The engine also runs this for the token refresh, which has no access token yet. A token no header can carry
+    // (a line break in it) would make the engine fail before sending, quoting the token, and be retried for ever:
+    // sent without it, Pardot answers 401 and the engine refreshes the token.
+    if (!token || !HEADER_SAFE.test(token)) return { headers: { 'Pardot-Business-Unit-Id': businessUnit } }
+    return { headers: { Authorization: `Bearer ${token}`, 'Pardot-Business-Unit-Id': businessUnit } }
   },
 
   presets: [
