@@ -93,6 +93,8 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
   const policy = call.retry ?? DEFAULT_RETRY
   // One deadline for the whole call, queueing and pauses included, so no caller waits without bound.
   const deadline = Date.now() + policy.deadlineMs
+  // This call's turn in the business unit's line: callers take turns, so a large call cannot hold back a small one.
+  const caller = Symbol('call')
   const id = call.settings.businessUnitID
   const businessUnit = typeof id === 'string' ? id.trim() : ''
   let tokenRefreshed = false
@@ -151,11 +153,14 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
           clearTimeout(timer)
         }
       }
-      ;(call.limiter ? call.limiter.run(businessUnit, task, deadline) : task()).then(resolve, (error: unknown) => {
-        if (error instanceof DeadlineExceeded) return resolve(late(error.message))
-        const report = failure(error, secrets())
-        resolve({ ok: false, status: report.status, error: report })
-      })
+      ;(call.limiter ? call.limiter.run(businessUnit, task, deadline, caller) : task()).then(
+        resolve,
+        (error: unknown) => {
+          if (error instanceof DeadlineExceeded) return resolve(late(error.message))
+          const report = failure(error, secrets())
+          resolve({ ok: false, status: report.status, error: report })
+        }
+      )
     })
   }
 

@@ -1,10 +1,13 @@
 /**
- * At most `max` tasks at once per key (a business unit), the rest queued first come, first served: Pardot answers
- * code 66 past 5 concurrent requests per business unit, so the server never sends a sixth.
+ * At most `max` tasks at once per key (a business unit). Tasks that must wait are queued per caller (one call to the
+ * server) and callers take turns, first come first served within each: Pardot answers code 66 past 5 concurrent
+ * requests per business unit, so the server never sends a sixth, and one caller's 10,000 events cannot hold back
+ * another caller's single event until they are all sent.
  */
 export class ConcurrencyLimiter {
   private readonly running = new Map<string, number>()
-  private readonly waiting = new Map<string, (() => void)[]>()
+  /** Per key, each waiting caller's line; the Map's order is the order of turns. */
+  private readonly waiting = new Map<string, Map<unknown, (() => void)[]>>()
   private readonly pausedUntil = new Map<string, number>()
 
   constructor(readonly max: number) {
@@ -13,11 +16,12 @@ export class ConcurrencyLimiter {
   }
 
   /**
-   * Runs `task` once a slot of `key` is free and no pause holds it. With a `deadline` (epoch ms), gives up with a
-   * `DeadlineExceeded` when the slot or the end of the pause would come later, so no caller waits without bound.
+   * Runs `task` once a slot of `key` is free, it is `caller`'s turn, and no pause holds the key. With a `deadline`
+   * (epoch ms), gives up with a `DeadlineExceeded` when the slot or the end of the pause would come later, so no
+   * caller waits without bound. Tasks without a caller each count as a caller of their own.
    */
-  async run<T>(key: string, task: () => Promise<T>, deadline?: number): Promise<T> {
-    await this.acquire(key, deadline)
+  async run<T>(key: string, task: () => Promise<T>, deadline?: number, caller: unknown = Symbol('caller')): Promise<T> {
+    await this.acquire(key, caller, deadline)
     try {
       // Checked once the slot is ours, so tasks that queued before the pause wait too.
       for (let wait = this.pauseLeft(key); wait > 0; wait = this.pauseLeft(key)) {
@@ -46,25 +50,28 @@ export class ConcurrencyLimiter {
     return this.running.get(key) ?? 0
   }
 
-  private acquire(key: string, deadline?: number): Promise<void> {
+  private acquire(key: string, caller: unknown, deadline?: number): Promise<void> {
     const running = this.inFlight(key)
     if (running < this.max) {
       this.running.set(key, running + 1)
       return Promise.resolve()
     }
+    const callers = this.waiting.get(key) ?? new Map<unknown, (() => void)[]>()
+    this.waiting.set(key, callers)
+    const line = callers.get(caller) ?? []
+    callers.set(caller, line)
     return new Promise((resolve, reject) => {
-      const queue = this.waiting.get(key) ?? []
-      this.waiting.set(key, queue)
       if (deadline === undefined) {
-        queue.push(resolve)
+        line.push(resolve)
         return
       }
       const timer = setTimeout(
         () => {
           // Still in line at the deadline: leave it, so the slot never passes to a caller that has given up.
-          const at = queue.indexOf(admit)
+          const at = line.indexOf(admit)
           if (at < 0) return
-          queue.splice(at, 1)
+          line.splice(at, 1)
+          if (line.length === 0 && callers.get(caller) === line) callers.delete(caller)
           reject(new DeadlineExceeded('queued'))
         },
         Math.max(0, deadline - Date.now())
@@ -73,14 +80,21 @@ export class ConcurrencyLimiter {
         clearTimeout(timer)
         resolve()
       }
-      queue.push(admit)
+      line.push(admit)
     })
   }
 
   private release(key: string): void {
-    const next = this.waiting.get(key)?.shift()
-    // The slot passes straight to the next in line, so a newcomer cannot overtake it.
-    if (next) return next()
+    const callers = this.waiting.get(key)
+    for (const [caller, line] of callers ?? []) {
+      const next = line.shift()
+      // The caller served goes to the back of the turns; a caller with nobody left in line leaves them.
+      callers?.delete(caller)
+      if (line.length > 0) callers?.set(caller, line)
+      // The slot passes straight to the next in turn, so a newcomer cannot overtake it.
+      if (next) return next()
+    }
+    this.waiting.delete(key)
     this.running.set(key, this.inFlight(key) - 1)
   }
 }

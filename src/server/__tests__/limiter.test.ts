@@ -29,6 +29,28 @@ describe('ConcurrencyLimiter', () => {
     expect(limiter.inFlight('bu')).toBe(0)
   })
 
+  it('lets callers take turns, so one caller with many tasks cannot hold back another', async () => {
+    const limiter = new ConcurrencyLimiter(1)
+    const started: string[] = []
+    const finish: (() => void)[] = []
+    const task = (name: string) => () => {
+      started.push(name)
+      return new Promise<void>((resolve) => finish.push(resolve))
+    }
+    const big = ['a1', 'a2', 'a3', 'a4'].map((name) => limiter.run('bu', task(name), undefined, 'A'))
+    await tick()
+    const small = limiter.run('bu', task('b1'), undefined, 'B')
+    for (let i = 0; i < 4; i++) {
+      finish[i]()
+      await tick()
+    }
+    finish[4]()
+    await Promise.all([...big, small])
+    // a1 held the slot; a2 was next in line; then B's turn came before a3 and a4.
+    expect(started).toEqual(['a1', 'a2', 'b1', 'a3', 'a4'])
+    expect(limiter.inFlight('bu')).toBe(0)
+  })
+
   it('keeps business units apart', async () => {
     const limiter = new ConcurrencyLimiter(1)
     let release: () => void = () => undefined
