@@ -124,7 +124,7 @@ async function cpuBench() {
   for (const row of [rows[0], rows[2]]) {
     const ratio = median(results.get(row.name) ?? []) / median(theirs)
     const verdict = ratio >= 1 ? 'no slower than Segment' : 'slower than Segment'
-    console.log(`${row.name}: ${ratio.toFixed(2)}× Segment's events/s (${verdict})`)
+    console.log(`${row.name}: ${ratio.toFixed(3)}× Segment's events/s (${verdict})`)
   }
 }
 
