@@ -2,7 +2,7 @@ import { judgeProspectFieldName } from '../destinations/pardot/prospect-fields'
 import type { ProspectFields, ProspectValue } from '../destinations/pardot/pardot-client'
 import { parseCsv, parseMultipart } from './csv'
 import { PardotFault, type RequestInfo, type Router } from './http'
-import { checkFields, upsertByEmail } from './prospects'
+import { BOOLEAN_FIELDS, checkFields, NUMBER_FIELDS, upsertByEmail } from './prospects'
 import type { SandboxImport, SandboxState } from './state'
 
 const IMPORTS = '/api/v5/imports'
@@ -11,9 +11,6 @@ const MAX_BATCHES_PER_DAY = 1000
 const MATCH_COLUMNS = ['matchEmail', 'matchId', 'matchSalesforceId']
 /** Pardot takes files under 10 MB; read as 10,000,000 bytes, the stricter reading, so a file it passes passes both. */
 const MAX_FILE_BYTES = 10_000_000
-// The standard fields whose values are not text, as the prospect endpoints check them (prospects.ts).
-const NUMBER_COLUMNS = new Set(['score', 'campaignId', 'prospectAccountId', 'profileId', 'userId', 'salesforceOwnerId'])
-const BOOLEAN_COLUMNS = new Set(['optedOut', 'isDoNotCall', 'isDoNotEmail', 'isReviewed', 'isStarred'])
 
 /** The v5 Import API for prospects: create (optionally with a file and status Ready), batches, submit, status. */
 export function importRoutes(router: Router, state: SandboxState, businessUnit: (r: RequestInfo) => string): void {
@@ -165,9 +162,9 @@ function run(state: SandboxState, target: SandboxImport): void {
 function cellValue(state: SandboxState, column: string, cell: string): ProspectValue {
   if (cell === '') return null
   const custom = state.customFields.find((f) => `${f.fieldId}__c` === column)
-  if (NUMBER_COLUMNS.has(column) || custom?.type === 'Number') {
+  if (NUMBER_FIELDS.has(column) || custom?.type === 'Number') {
     return cell.trim() !== '' && Number.isFinite(Number(cell)) ? Number(cell) : cell
   }
-  if (BOOLEAN_COLUMNS.has(column) && (cell === 'true' || cell === 'false')) return cell === 'true'
+  if (BOOLEAN_FIELDS.has(column) && (cell === 'true' || cell === 'false')) return cell === 'true'
   return cell
 }

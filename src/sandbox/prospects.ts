@@ -6,8 +6,15 @@ import type { SandboxState, StoredProspect } from './state'
 
 const PROSPECTS = '/api/v5/objects/prospects'
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-const NUMBER_FIELDS = new Set(['score', 'campaignId', 'prospectAccountId', 'profileId', 'userId', 'salesforceOwnerId'])
-const BOOLEAN_FIELDS = new Set(['optedOut', 'isDoNotCall', 'isDoNotEmail', 'isReviewed', 'isStarred'])
+export const NUMBER_FIELDS = new Set([
+  'score',
+  'campaignId',
+  'prospectAccountId',
+  'profileId',
+  'userId',
+  'salesforceOwnerId'
+])
+export const BOOLEAN_FIELDS = new Set(['optedOut', 'isDoNotCall', 'isDoNotEmail', 'isReviewed', 'isStarred'])
 const QUERY_FILTERS = ['email', 'salesforceId', 'idList', 'idGreaterThan', 'idLessThan', 'createdAfter', 'updatedAfter']
 
 /** Prospect endpoints of Pardot API v5, with upsert-by-email semantics (case-sensitive, latest activity wins). */
