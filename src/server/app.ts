@@ -92,8 +92,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       if (rest[toggle] !== undefined && typeof rest[toggle] !== 'boolean')
         throw new RequestError(400, `"settings.${toggle}" must be true or false.`)
     }
-    // The business unit becomes a header before the destination checks it, and a line break in a header fails
-    // every attempt as if Pardot were down: refused here, as the caller's mistake it is.
+    // The destination refuses it too (not 18 letters and digits); here the caller hears what is really wrong.
     const id = rest.businessUnitID
     if (typeof id === 'string' && /\p{Cc}/u.test(id.trim())) {
       throw new RequestError(

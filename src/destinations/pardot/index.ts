@@ -8,7 +8,7 @@ import listMembership from './listMembership'
 import prospects from './prospects'
 import { businessUnitId, settingsFields } from './settings'
 
-/** Printable ASCII: what an OAuth access token is made of, and what an HTTP header value can hold. */
+/** Printable ASCII: what access tokens and business unit IDs are made of, and what a header value can hold. */
 const HEADER_SAFE = /^[\x21-\x7e]+$/
 
 const destination: DestinationDefinition<Settings> = {
@@ -27,13 +27,16 @@ const destination: DestinationDefinition<Settings> = {
   },
 
   extendRequest({ settings, auth }): { headers: Record<string, string> } {
-    const businessUnit = businessUnitId(settings)
+    // The engine builds these headers before any action code runs, and a value no header can carry (a line break)
+    // would fail there, quoting the value (a token!), and be retried for ever. Such a value is left out instead: a
+    // business unit ID is then refused by the settings check with its reason, and a token is answered 401 by
+    // Pardot, so the engine refreshes it. The engine also runs this for the token refresh, which has no token yet.
+    const headers: Record<string, string> = {}
     const token = auth?.accessToken
-    // The engine also runs this for the token refresh, which has no access token yet. A token no header can carry
-    // (a line break in it) would make the engine fail before sending, quoting the token, and be retried for ever:
-    // sent without it, Pardot answers 401 and the engine refreshes the token.
-    if (!token || !HEADER_SAFE.test(token)) return { headers: { 'Pardot-Business-Unit-Id': businessUnit } }
-    return { headers: { Authorization: `Bearer ${token}`, 'Pardot-Business-Unit-Id': businessUnit } }
+    if (token && HEADER_SAFE.test(token)) headers.Authorization = `Bearer ${token}`
+    const businessUnit = businessUnitId(settings)
+    if (HEADER_SAFE.test(businessUnit)) headers['Pardot-Business-Unit-Id'] = businessUnit
+    return { headers }
   },
 
   presets: [

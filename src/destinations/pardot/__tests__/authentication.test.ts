@@ -62,6 +62,12 @@ describe('settings are checked before any request', () => {
     ],
     ['an id of the wrong length', { businessUnitID: '0Uv0000000001' }, 'it must be 18 characters long, not 13'],
     ['an id with other characters', { businessUnitID: '0Uv00000000000-AAA' }, 'it may contain only letters and digits'],
+    // No header can carry a line break: without the check the request library would fail first, quoting the value.
+    [
+      'an id with a line break in it',
+      { businessUnitID: '0Uv00000000\r\n01AAA' },
+      'it may contain only letters and digits'
+    ],
     [
       'both toggles on',
       { isSandbox: true, isDeveloperOrg: true },
