@@ -1,8 +1,7 @@
-import { judgeProspectFieldName } from '../destinations/pardot/prospect-fields'
-import type { ProspectFields, ProspectValue } from '../destinations/pardot/pardot-client'
 import { parseCsv, parseMultipart } from './csv'
 import { PardotFault, type RequestInfo, type Router } from './http'
-import { BOOLEAN_FIELDS, checkFields, NUMBER_FIELDS, upsertByEmail } from './prospects'
+import { checkFields, upsertByEmail } from './prospects'
+import { BOOLEAN_FIELDS, fieldKind, NUMBER_FIELDS, type ProspectFields, type ProspectValue } from './prospect-spec'
 import type { SandboxImport, SandboxState } from './state'
 
 const IMPORTS = '/api/v5/imports'
@@ -119,7 +118,7 @@ function checkFile(state: SandboxState, csv: string): string[][] {
   if (matches.length !== 1) throw new PardotFault(150, 'The import file needs exactly one match column')
   for (const name of header) {
     if (MATCH_COLUMNS.includes(name)) continue
-    const kind = judgeProspectFieldName(name).kind
+    const kind = fieldKind(name)
     const known =
       kind === 'writable' || (kind === 'custom' && state.customFields.some((f) => `${f.fieldId}__c` === name))
     if (!known) throw new PardotFault(154, `Invalid column in import file: ${name}`)

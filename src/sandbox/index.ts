@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { ProspectFields } from '../destinations/pardot/pardot-client'
+import type { ProspectFields } from './prospect-spec'
 import { externalActivityRoutes } from './external-activities'
 import { dice, rollFault } from './limits'
 import { OAuthFault, PardotFault, parseJsonBody, readBody, Router, send, splitHost, type RequestInfo } from './http'

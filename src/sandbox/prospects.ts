@@ -1,20 +1,10 @@
-import { judgeProspectFieldName } from '../destinations/pardot/prospect-fields'
-import type { ProspectFields, ProspectValue } from '../destinations/pardot/pardot-client'
 import { PardotFault, type Reply, type RequestInfo, type Router } from './http'
 import { fieldList, objectBody, page, requiredFields } from './objects'
+import { BOOLEAN_FIELDS, fieldKind, NUMBER_FIELDS, type ProspectFields, type ProspectValue } from './prospect-spec'
 import type { SandboxState, StoredProspect } from './state'
 
 const PROSPECTS = '/api/v5/objects/prospects'
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-export const NUMBER_FIELDS = new Set([
-  'score',
-  'campaignId',
-  'prospectAccountId',
-  'profileId',
-  'userId',
-  'salesforceOwnerId'
-])
-export const BOOLEAN_FIELDS = new Set(['optedOut', 'isDoNotCall', 'isDoNotEmail', 'isReviewed', 'isStarred'])
 const QUERY_FILTERS = ['email', 'salesforceId', 'idList', 'idGreaterThan', 'idLessThan', 'createdAfter', 'updatedAfter']
 
 /** Prospect endpoints of Pardot API v5, with upsert-by-email semantics (case-sensitive, latest activity wins). */
@@ -123,15 +113,15 @@ export function checkFields(state: SandboxState, input: unknown): ProspectFields
   }
   const out: ProspectFields = {}
   for (const [name, value] of Object.entries(input)) {
-    const verdict = judgeProspectFieldName(name)
-    if (verdict.kind === 'read-only') throw new PardotFault(180, `The field ${name} is not writable`)
-    if (verdict.kind === 'custom') {
+    const kind = fieldKind(name)
+    if (kind === 'read-only') throw new PardotFault(180, `The field ${name} is not writable`)
+    if (kind === 'custom') {
       const def = state.customFields.find((f) => `${f.fieldId}__c` === name)
       if (!def) throw new PardotFault(154, `Invalid property specified: ${name}`)
       out[name] = customValue(name, def.type, value)
       continue
     }
-    if (verdict.kind !== 'writable') throw new PardotFault(154, `Invalid property specified: ${name}`)
+    if (kind !== 'writable') throw new PardotFault(154, `Invalid property specified: ${name}`)
     out[name] = standardValue(name, value)
   }
   return out

@@ -1,4 +1,4 @@
-import type { ProspectFields } from '../destinations/pardot/pardot-client'
+import type { ProspectFields } from './prospect-spec'
 
 /** The credentials and business units a fresh sandbox knows. */
 export const SANDBOX_DEFAULTS = {
