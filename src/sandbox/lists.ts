@@ -1,5 +1,5 @@
 import { PardotFault, type RequestInfo, type Router } from './http'
-import { objectBody, page, pick, requiredFields } from './objects'
+import { objectBody, page, pageQuery, pick, requiredFields } from './objects'
 import type { SandboxState, StoredList, StoredListMembership } from './state'
 
 const LISTS = '/api/v5/objects/lists'
@@ -56,9 +56,10 @@ export function listRoutes(router: Router, state: SandboxState, businessUnit: (r
     })
     .add('GET', MEMBERSHIPS, (r) => {
       const fields = requiredFields(r)
+      const q = pageQuery(r).query
       const matches = memberships(r)
-        .filter((m) => !r.query.has('listId') || String(m.listId) === r.query.get('listId'))
-        .filter((m) => !r.query.has('prospectId') || String(m.prospectId) === r.query.get('prospectId'))
+        .filter((m) => !q.has('listId') || String(m.listId) === q.get('listId'))
+        .filter((m) => !q.has('prospectId') || String(m.prospectId) === q.get('prospectId'))
         .sort(byId)
       return page(r, MEMBERSHIPS, matches, (m) => pick(asRecord(m), fields))
     })

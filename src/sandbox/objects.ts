@@ -17,25 +17,73 @@ export function fieldList(value: unknown): string[] | undefined {
 }
 
 export function requiredFields(r: RequestInfo): string[] {
-  const fields = fieldList(r.query.get('fields'))
+  const fields = fieldList(pageQuery(r).query.get('fields'))
   if (!fields) throw new PardotFault(13, 'The "fields" parameter is required')
   return fields
 }
 
-/** One page of `matches` (`limit`, default 200, at most 1000), with the token and URL of the next one. */
+/**
+ * One page of `matches` (`limit`, default 200, at most 1000), with the token and URL of the next one. As Pardot's
+ * docs say, a request with `nextPageToken` may carry `fields` and nothing else: the token itself remembers the query
+ * (filters, `limit`, where the next page starts), so a filter beside it is refused rather than read. `matches` must
+ * already be filtered by the query the token names: call `pageQuery` first and filter by what it returns.
+ */
 export function page<T>(r: RequestInfo, path: string, matches: T[], present: (item: T) => unknown): Reply {
-  const limit = Math.min(Number(r.query.get('limit') ?? 200) || 200, 1000)
-  const offset = Number(r.query.get('nextPageToken') ?? 0) || 0
+  const { query, offset } = pageQuery(r)
+  const limit = Math.min(Number(query.get('limit') ?? 200) || 200, 1000)
   const more = offset + limit < matches.length
-  const next = new URLSearchParams(r.query)
-  next.set('nextPageToken', String(offset + limit))
+  const token = more ? encodeToken(query, offset + limit) : null
+  const next = token === null ? null : new URLSearchParams({ nextPageToken: token })
+  if (next && query.has('fields')) next.set('fields', query.get('fields') ?? '')
   return {
     status: 200,
     body: {
       values: matches.slice(offset, offset + limit).map(present),
-      nextPageToken: more ? String(offset + limit) : null,
-      nextPageUrl: more ? `${path}?${next.toString()}` : null
+      nextPageToken: token,
+      // Pardot answers an absolute URL on its own host; the token carries the filters, so the URL need not.
+      nextPageUrl: next ? `https://${r.host}${path}?${next.toString()}` : null
     }
+  }
+}
+
+/**
+ * The query a request stands for: its own parameters, or (with `nextPageToken`) the first page's parameters the
+ * token remembers, with `fields` from the request when it names them. Refuses any other parameter beside a token
+ * with HTTP 400; Pardot documents the 400 but no code, so the sandbox uses the registry's "Invalid query
+ * parameters" (5). An unreadable token is the registry's 211, "Page token is invalid".
+ */
+export function pageQuery(r: RequestInfo): { query: URLSearchParams; offset: number } {
+  const token = r.query.get('nextPageToken')
+  if (token === null) return { query: r.query, offset: 0 }
+  const extra = [...new Set([...r.query.keys()])].filter((name) => name !== 'nextPageToken' && name !== 'fields')
+  if (extra.length > 0) {
+    throw new PardotFault(
+      5,
+      `Invalid query parameters: only fields may be sent with nextPageToken, not ${extra.join(', ')}`
+    )
+  }
+  const decoded = decodeToken(token)
+  if (!decoded) throw new PardotFault(211, 'Page token is invalid.')
+  const fields = r.query.get('fields')
+  if (fields !== null) decoded.query.set('fields', fields)
+  return decoded
+}
+
+function encodeToken(query: URLSearchParams, offset: number): string {
+  const kept = [...query.entries()].filter(([name]) => name !== 'nextPageToken')
+  return Buffer.from(JSON.stringify({ q: kept, o: offset })).toString('base64url')
+}
+
+function decodeToken(token: string): { query: URLSearchParams; offset: number } | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { q?: unknown; o?: unknown }
+    const pairs = parsed.q
+    if (!Array.isArray(pairs) || !Number.isSafeInteger(parsed.o) || (parsed.o as number) < 0) return undefined
+    if (!pairs.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'string')))
+      return undefined
+    return { query: new URLSearchParams(pairs as [string, string][]), offset: parsed.o as number }
+  } catch {
+    return undefined
   }
 }
 

@@ -1,5 +1,5 @@
 import { PardotFault, type Reply, type RequestInfo, type Router } from './http'
-import { fieldList, objectBody, page, requiredFields } from './objects'
+import { fieldList, objectBody, page, pageQuery, requiredFields } from './objects'
 import { BOOLEAN_FIELDS, fieldKind, NUMBER_FIELDS, type ProspectFields, type ProspectValue } from './prospect-spec'
 import type { SandboxState, StoredProspect } from './state'
 
@@ -83,14 +83,16 @@ export function upsertByEmail(
 
 function query(r: RequestInfo, prospects: StoredProspect[]): Reply {
   const fields = requiredFields(r)
-  const filters = QUERY_FILTERS.filter((name) => r.query.has(name))
+  // A later page's filters are the ones its token remembers (a filter beside a token is refused).
+  const q = pageQuery(r).query
+  const filters = QUERY_FILTERS.filter((name) => q.has(name))
   if (filters.length > 3) throw new PardotFault(209, 'Too many filters; at most 3 are allowed')
-  const deleted = r.query.get('deleted') ?? 'false'
-  const idList = r.query.get('idList')?.split(',')
+  const deleted = q.get('deleted') ?? 'false'
+  const idList = q.get('idList')?.split(',')
   const matches = prospects
     .filter((p) => (deleted === 'all' ? true : p.isDeleted === (deleted === 'true')))
-    .filter((p) => !r.query.has('email') || p.fields.email === r.query.get('email'))
-    .filter((p) => !r.query.has('salesforceId') || p.fields.salesforceId === r.query.get('salesforceId'))
+    .filter((p) => !q.has('email') || p.fields.email === q.get('email'))
+    .filter((p) => !q.has('salesforceId') || p.fields.salesforceId === q.get('salesforceId'))
     .filter((p) => !idList || idList.includes(String(p.id)))
     .sort((a, b) => a.id - b.id)
   return page(r, PROSPECTS, matches, (p) => present(p, fields))

@@ -272,15 +272,15 @@ export class PardotClient {
   /**
    * One page of a v5 query: the first with `filters`; a later one at the path and query of Pardot's nextPageUrl,
    * asked for on our own API host (the URL's host is never used: the token and business unit go only to the
-   * configured host). Whether v5 takes filters beside a token is unverified, so filters plus `nextPageToken` are
-   * sent only when Pardot gave no usable nextPageUrl.
+   * configured host), or, when Pardot gave no usable URL, with the token and `fields` alone: v5 refuses any other
+   * parameter beside a token, because the token already holds the query (docs/pardot-api.md, "Paging").
    */
   private async queryPage<T>(path: string, filters: Record<string, string>, next?: NextPage): Promise<QueryPage<T>> {
     const response =
       next && 'path' in next
         ? await this.send<QueryAnswer<T>>('GET', v5PathAndQuery(next.path) ?? badNextPage(path, next.path), {})
         : await this.send<QueryAnswer<T>>('GET', path, {
-            searchParams: next ? { ...filters, nextPageToken: next.token } : filters
+            searchParams: next ? { fields: filters.fields, nextPageToken: next.token } : filters
           })
     const answer = response.data as QueryAnswer<T> | undefined
     const values = Array.isArray(answer?.values) ? answer.values : []

@@ -161,11 +161,36 @@ describe('prospect CRUD and query', () => {
     ])
     const page1 = await call('/api/v5/objects/prospects?fields=id&limit=2')
     expect(page1.body.values).toHaveLength(2)
-    const page2 = await call(
-      `/api/v5/objects/prospects?fields=id&limit=2&nextPageToken=${String(page1.body.nextPageToken)}`
-    )
+    const token = encodeURIComponent(String(page1.body.nextPageToken))
+    const page2 = await call(`/api/v5/objects/prospects?fields=id&nextPageToken=${token}`)
     expect(page2.body.values).toHaveLength(2)
     expect(page2.body.values).not.toEqual(page1.body.values)
+  })
+
+  it('keeps the first page’s filters in the token, and answers 400 to any parameter but fields beside a token', async () => {
+    for (let i = 0; i < 3; i++) sandbox.state.newProspect(BU, { email: 'ann@example.com' })
+    sandbox.state.newProspect(BU, { email: 'bob@example.com' })
+    const page1 = await call('/api/v5/objects/prospects?fields=id,email&email=ann%40example.com&limit=2')
+    const token = encodeURIComponent(String(page1.body.nextPageToken))
+    const page2 = await call(`/api/v5/objects/prospects?fields=email&nextPageToken=${token}`)
+    expect(page2).toEqual({
+      status: 200,
+      body: { values: [{ email: 'ann@example.com' }], nextPageToken: null, nextPageUrl: null }
+    })
+    for (const extra of ['email=ann%40example.com', 'limit=2', 'deleted=all']) {
+      const refused = await call(`/api/v5/objects/prospects?fields=id&${extra}&nextPageToken=${token}`)
+      expect(refused).toEqual({
+        status: 400,
+        body: {
+          code: 5,
+          message: `Invalid query parameters: only fields may be sent with nextPageToken, not ${extra.split('=')[0]}`
+        }
+      })
+    }
+    expect((await call('/api/v5/objects/prospects?fields=id&nextPageToken=not-a-token')).body).toEqual({
+      code: 211,
+      message: 'Page token is invalid.'
+    })
   })
 })
 

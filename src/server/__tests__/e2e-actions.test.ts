@@ -170,11 +170,16 @@ describe('Delete Prospect through the local server', () => {
     })
     expect(body.ok).toBe(true)
     const api = `${local.url}/pi.pardot.com/api/v5/objects/prospects`
-    expect(body.requests.slice(0, 3).map((r) => `${r.request.method} ${r.request.url}`)).toEqual([
+    const [first, second, third] = body.requests.slice(0, 3).map((r) => `${r.request.method} ${r.request.url}`)
+    expect([first, third]).toEqual([
       `GET ${api}?fields=id%2Cemail&email=ann%40example.com`,
-      `GET ${api}?fields=id%2Cemail&email=ann%40example.com&nextPageToken=200`,
       `DELETE ${api}/${ann[0].id}`
     ])
+    // The second page: the sandbox's nextPageUrl, whose token holds the filter, so only the token and fields go.
+    const next = new URL(second.replace(/^GET /, ''))
+    expect(`GET ${next.origin}${next.pathname}`).toBe(`GET ${api}`)
+    expect([...next.searchParams.keys()].sort()).toEqual(['fields', 'nextPageToken'])
+    expect(next.searchParams.get('fields')).toBe('id,email')
     expect(body.requests.filter((r) => r.request.method === 'DELETE')).toHaveLength(201)
     expect((await prospects()).filter((p) => !p.isDeleted).map((p) => p.email)).toEqual(['Ann@example.com'])
   })
