@@ -274,7 +274,10 @@ export class SandboxState {
     this.touch(prospect)
   }
 
-  addExternalActivity(activity: Omit<StoredExternalActivity, 'id' | 'activityDate'>): StoredExternalActivity {
+  /** Dated when it arrives unless the request said when it happened, as Pardot does. */
+  addExternalActivity(
+    activity: Omit<StoredExternalActivity, 'id' | 'activityDate'> & { activityDate?: string }
+  ): StoredExternalActivity {
     const stored = { id: this.nextActivityId++, activityDate: new Date().toISOString(), ...activity }
     this.externalActivities.push(stored)
     return stored

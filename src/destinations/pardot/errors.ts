@@ -8,8 +8,10 @@ import {
 } from '@segment/actions-core'
 
 /**
- * The one place that knows what each Pardot answer means (shared/pardot-v5-reference.md, "Errors").
- * v5 carries the meaning in `code`; the HTTP status is coarse, so it only decides when no code came back.
+ * The one place that knows what each Pardot answer means. Every row of the table below is a code of Pardot's error
+ * registry, with its source in docs/pardot-api.md ("Error codes"); a code not in the table keeps Pardot's own
+ * message and is classified by its HTTP status alone. v5 carries the meaning in `code`; the HTTP status is coarse,
+ * so it only decides when no code came back.
  */
 
 export type Handling = 'retry' | 'refresh' | 'final' | 'success' | 'not-found'
@@ -22,8 +24,6 @@ interface Rule {
   fix?: string
   /** The status a retryable error carries: 429 for limits, 503 for Pardot-side hiccups. */
   retryAs?: 429 | 503
-  /** The row holds only for this kind of request; elsewhere the code counts as unknown. */
-  only?: Operation['kind']
 }
 
 /**
@@ -61,12 +61,12 @@ export const PARDOT_ERROR_TABLE: Readonly<Record<number, Rule>> = {
     meaning: 'the per-minute API rate limit is reached',
     fix: 'The event will be retried.'
   },
-  85: transient('Pardot had an internal error'),
-  116: transient('the request timed out inside Pardot'),
-  120: transient('Pardot is synchronising with Salesforce'),
-  121: transient('Pardot is synchronising with Salesforce'),
-  183: transient('Pardot could not complete the request in time'),
-  214: transient('Pardot had a temporary failure'),
+  85: transient('Pardot could not save the prospect'),
+  116: transient('the request was outdated when Pardot handled it'),
+  120: transient('Pardot could not verify its Salesforce connector'),
+  121: transient('Pardot could not sync the prospect with Salesforce'),
+  183: transient('an internal error occurred in Pardot; try again'),
+  214: transient('the API request timed out inside Pardot'),
   160: {
     handling: 'retry',
     retryAs: 429,
@@ -118,14 +118,14 @@ export const PARDOT_ERROR_TABLE: Readonly<Record<number, Rule>> = {
     meaning: 'a field got a value that is not a valid date',
     fix: 'Send dates as YYYY-MM-DD and date-times as ISO-8601 with an offset.'
   },
-  150: { handling: 'final', meaning: 'the request body is malformed' },
-  151: { handling: 'final', meaning: 'the request body is malformed' },
-  152: { handling: 'final', meaning: 'the request body is malformed' },
-  153: { handling: 'final', meaning: 'the request body is malformed' },
+  150: { handling: 'final', meaning: 'the request body is not valid JSON' },
+  151: { handling: 'final', meaning: 'the request’s content type is not one this endpoint takes' },
+  152: { handling: 'final', meaning: 'the request body is empty' },
+  153: { handling: 'final', meaning: 'a required property is missing from the request' },
   154: {
     handling: 'final',
-    meaning: 'a field name is not a prospect property Pardot knows',
-    fix: 'Check the field names in Other Fields: custom fields are written as <Name>__c, standard fields by their v5 camelCase names (firstName, jobTitle…).'
+    meaning: 'a property in the request is not valid (a name or a value Pardot does not take)',
+    fix: 'Check the field names and values in Other Fields: custom fields are written as <Name>__c, standard fields by their v5 camelCase names (firstName, jobTitle…).'
   },
   180: {
     handling: 'final',
@@ -137,23 +137,13 @@ export const PARDOT_ERROR_TABLE: Readonly<Record<number, Rule>> = {
     meaning: 'a deleted prospect cannot be updated',
     fix: 'Restore the prospect from Pardot’s recycle bin, or keep Search Deleted Prospects on.'
   },
-  13: { handling: 'final', meaning: 'the request did not name the fields to return' },
-  209: { handling: 'final', meaning: 'the query has more than 3 filters' },
+  13: { handling: 'final', meaning: 'a required parameter is missing' },
+  209: { handling: 'final', meaning: 'the query has filters on more than 3 fields' },
   58: { handling: 'success', meaning: 'the prospect is already on that list' },
-  109: { handling: 'not-found', meaning: 'the record was not found' },
-  // Pardot documents no code for an extension or activity type that is not registered, not active or
-  // not assigned to the business unit. These two are our reading, unverified: they hold for external
-  // activities only, and setupStep() also recognises such an answer by its message, whatever its code.
-  228: {
-    handling: 'final',
-    only: 'external-activity',
-    meaning: 'the Marketing App Extension is not registered, not active, or not assigned to this business unit'
-  },
-  229: {
-    handling: 'final',
-    only: 'external-activity',
-    meaning: 'the activity type is not registered for this extension, or not active'
-  }
+  109: { handling: 'not-found', meaning: 'the record was not found' }
+  // No row for an extension or activity type that is unknown, inactive or not assigned to the business unit:
+  // Pardot documents no code for it (228 is the Import API's "mixed API versions"; 229 is not in the registry).
+  // Such an answer keeps Pardot's message, and setupStep() adds the Salesforce setup step its words point to.
 }
 
 /** What Pardot said, read from JSON `{code, message}` or XML `<err code="N">message</err>`. */
@@ -202,16 +192,15 @@ function plain(text: string): string | undefined {
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat
 }
 
-function ruleFor(answer: PardotAnswer, operation?: Operation): Rule | undefined {
-  const rule = answer.code === undefined ? undefined : PARDOT_ERROR_TABLE[answer.code]
-  return rule && (!rule.only || rule.only === operation?.kind) ? rule : undefined
+function ruleFor(answer: PardotAnswer): Rule | undefined {
+  return answer.code === undefined ? undefined : PARDOT_ERROR_TABLE[answer.code]
 }
 
-export function handlingOf(answer: PardotAnswer, operation?: Operation): Handling {
+export function handlingOf(answer: PardotAnswer): Handling {
   if (answer.code === 184 || answer.status === 401) return 'refresh'
   // Whatever code came with it, a 5xx is Pardot's own failure: retried, never final.
   if (answer.status >= 500) return 'retry'
-  const rule = ruleFor(answer, operation)
+  const rule = ruleFor(answer)
   if (rule) return rule.handling
   if (answer.status === 408 || answer.status === 429) return 'retry'
   if (answer.status === 404) return 'not-found'
@@ -238,11 +227,14 @@ export function businessUnitHint(ctx: RequestContext): string {
 
 const SETUP = 'Salesforce Setup → Marketing App Extensions'
 
-/** The setup step an external activity lacks, when the answer is about its extension or activity type. */
+/**
+ * The setup step an external activity lacks, when Pardot's words are about its extension or activity type. Read
+ * from the message, never the code: Pardot documents no code for these answers (docs/pardot-api.md).
+ */
 function setupStep(answer: PardotAnswer, op: Extract<Operation, { kind: 'external-activity' }>, bu: string) {
   const message = answer.message ?? ''
-  const aboutType = answer.code === 229 || (answer.code !== 228 && /\btype\b/i.test(message))
-  if (!aboutType && answer.code !== 228 && !/extension/i.test(message)) return undefined
+  const aboutType = /\btype\b/i.test(message)
+  if (!aboutType && !/extension/i.test(message)) return undefined
   const inactive = /inactive|not active/i.test(message)
   const [extension, type] = [`"${op.extension}"`, `"${op.type}"`]
   if (aboutType) {
@@ -303,9 +295,9 @@ function describe(answer: PardotAnswer): string {
 
 /** Turns a Pardot failure answer into the actions-core error the engine needs to see. */
 export function pardotAnswerToError(answer: PardotAnswer, ctx: RequestContext): Error {
-  const rule = ruleFor(answer, ctx.operation)
+  const rule = ruleFor(answer)
   const said = describe(answer)
-  const handling = handlingOf(answer, ctx.operation)
+  const handling = handlingOf(answer)
 
   switch (handling) {
     case 'refresh':

@@ -90,6 +90,8 @@ export interface ExternalActivityBody {
   type: string
   value: string
   email: string
+  /** ISO-8601 with an offset: when the activity happened (Pardot uses the time it arrives when absent). */
+  activityDate?: string
 }
 
 export const PROSPECTS_PATH = '/api/v5/objects/prospects'

@@ -41,13 +41,28 @@ describe('external activities in the sandbox', () => {
     ])
   })
 
+  it('keeps the activityDate it is sent, and dates an activity without one when it arrives', async () => {
+    const before = Date.now()
+    await activity({ activityDate: '2026-01-31T09:30:00.000Z', value: 'dated' })
+    await activity({ value: 'undated' })
+    const [dated, undated] = await storedActivities()
+    expect(dated).toMatchObject({ value: 'dated', activityDate: '2026-01-31T09:30:00.000Z' })
+    expect(Date.parse(undated.activityDate as string)).toBeGreaterThanOrEqual(before - 1000)
+  })
+
+  it('takes a value of 100 characters', async () => {
+    expect(await activity({ value: 'x'.repeat(100) })).toMatchObject({ status: 201 })
+  })
+
   it.each([
-    [{ extension: 'Nope' }, 228, 'Invalid extension: Nope is not a Marketing App Extension of this business unit'],
-    [{ extension: 'Legacy_Webinars', type: 'Registered' }, 228, 'Extension Legacy_Webinars is not active'],
-    [{ type: 'Nope' }, 229, 'Invalid type: Nope is not an activity type of extension Segment_Events'],
-    [{ type: 'Trial_Started' }, 229, 'Activity type Trial_Started is not active'],
+    [{ extension: 'Nope' }, 154, 'Invalid extension: Nope is not a Marketing App Extension of this business unit'],
+    [{ extension: 'Legacy_Webinars', type: 'Registered' }, 154, 'Extension Legacy_Webinars is not active'],
+    [{ type: 'Nope' }, 154, 'Invalid type: Nope is not an activity type of extension Segment_Events'],
+    [{ type: 'Trial_Started' }, 154, 'Activity type Trial_Started is not active'],
     [{ email: 'Ann@example.com' }, 4, 'Invalid prospect email address'],
-    [{ value: '' }, 150, 'value is required']
+    [{ value: '' }, 153, 'value is required'],
+    [{ value: 'x'.repeat(101) }, 154, 'value must be 100 characters or less'],
+    [{ activityDate: '2026-01-31 09:30' }, 154, 'activityDate must be an ISO 8601 date-time with an offset']
   ])('refuses %j with code %i', async (fields, code, message) => {
     expect(await activity(fields)).toEqual({ status: 400, body: { code, message } })
     expect(await storedActivities()).toEqual([])
@@ -56,7 +71,10 @@ describe('external activities in the sandbox', () => {
   it('knows an extension only in the business unit it is assigned to', async () => {
     const body = { extension: 'Segment_Events', type: 'Webinar_Attended', value: 'v', email: 'a@example.com' }
     const answer = await call(`/pi.demo.pardot.com${ACTIVITIES}`, 'POST', body, SANDBOX_DEFAULTS.demoBusinessUnitId)
-    expect(answer.body).toMatchObject({ code: 228 })
+    expect(answer.body).toEqual({
+      code: 154,
+      message: 'Invalid extension: Segment_Events is not a Marketing App Extension of this business unit'
+    })
   })
 
   it('forgets activities on reset', async () => {

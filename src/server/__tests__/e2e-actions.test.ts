@@ -90,6 +90,8 @@ describe('Send External Activity through the local server', () => {
     type: 'track',
     event: 'Webinar Attended',
     messageId: 'msg-42',
+    // An hour before it is sent, as after a retry or a quota pause: the activity keeps this time.
+    timestamp: '2026-01-31T09:30:00.000Z',
     properties
   })
 
@@ -105,10 +107,16 @@ describe('Send External Activity through the local server', () => {
       extension: 'Segment_Events',
       type: 'Webinar_Attended',
       value: 'msg-42',
-      email: 'ann@example.com'
+      email: 'ann@example.com',
+      activityDate: '2026-01-31T09:30:00.000Z'
     })
     expect(await admin('external-activities')).toEqual([
-      expect.objectContaining({ extension: 'Segment_Events', type: 'Webinar_Attended', value: 'msg-42' })
+      expect.objectContaining({
+        extension: 'Segment_Events',
+        type: 'Webinar_Attended',
+        value: 'msg-42',
+        activityDate: '2026-01-31T09:30:00.000Z'
+      })
     ])
   })
 
@@ -121,7 +129,7 @@ describe('Send External Activity through the local server', () => {
     })
     expect(status).toBe(400)
     expect(body.error?.message).toBe(
-      'Pardot answered (code 229, HTTP 400): Activity type Trial_Started is not active. The activity type is not registered for this extension, or not active. In Salesforce Setup → Marketing App Extensions, open the extension "Segment_Events", then its activity type "Trial_Started", and turn on Active in Automations.'
+      'Pardot answered (code 154, HTTP 400): Activity type Trial_Started is not active. A property in the request is not valid (a name or a value Pardot does not take). In Salesforce Setup → Marketing App Extensions, open the extension "Segment_Events", then its activity type "Trial_Started", and turn on Active in Automations.'
     )
     expect(await admin('external-activities')).toEqual([])
   })

@@ -9,7 +9,13 @@ const mapping = { extension: 'Segment_Events', type: 'Webinar_Attended' }
 
 function track(event: Parameters<typeof createTestEvent>[0], withMapping: JSONObject = mapping) {
   return testDestination.testAction('externalActivity', {
-    event: createTestEvent({ type: 'track', event: 'Webinar Attended', messageId: 'msg-1', ...event }),
+    event: createTestEvent({
+      type: 'track',
+      event: 'Webinar Attended',
+      messageId: 'msg-1',
+      timestamp: '2026-01-31T09:30:00.000Z',
+      ...event
+    }),
     settings,
     auth,
     mapping: withMapping,
@@ -38,8 +44,28 @@ describe('Send External Activity: what Pardot receives', () => {
       extension: 'Segment_Events',
       type: 'Webinar_Attended',
       value: 'msg-1',
-      email: 'ann@example.com'
+      email: 'ann@example.com',
+      activityDate: '2026-01-31T09:30:00.000Z'
     })
+  })
+
+  it('dates the activity when the event happened: activityDate is the event’s timestamp, offset kept', async () => {
+    const { received } = activityScope()
+    await track({ timestamp: '2026-02-01T08:15:30+01:00', properties: { email: 'ann@example.com' } })
+    expect(received.body).toMatchObject({ activityDate: '2026-02-01T08:15:30+01:00' })
+  })
+
+  it('leaves activityDate out when it is mapped to nothing, so Pardot dates the activity on arrival', async () => {
+    const { received } = activityScope()
+    await track({ properties: { email: 'ann@example.com' } }, { ...mapping, activityDate: '' })
+    expect(received.body).not.toHaveProperty('activityDate')
+  })
+
+  it('sends a value of exactly 100 characters as it is', async () => {
+    const { scope, received } = activityScope()
+    await track({ properties: { email: 'ann@example.com' } }, { ...mapping, value: 'x'.repeat(100) })
+    expect(scope.isDone()).toBe(true)
+    expect(received.body).toMatchObject({ value: 'x'.repeat(100) })
   })
 
   it('falls back to context.traits.email when the event has no email of its own', async () => {
@@ -95,10 +121,35 @@ describe('Send External Activity: input refused before any request', () => {
     expect(scope.isDone()).toBe(false)
   })
 
-  it('refuses a value longer than Pardot keeps', async () => {
+  it('refuses a value of 101 characters before any request, saying so', async () => {
+    const { scope } = activityScope()
     await expect(
       track({ properties: { email: 'ann@example.com' } }, { ...mapping, value: 'x'.repeat(101) })
-    ).rejects.toThrow('Value is 101 characters long; Pardot accepts at most 100. Map a shorter identifier.')
+    ).rejects.toMatchObject({
+      status: 400,
+      message: 'Value is 101 characters long; Pardot accepts at most 100. Map a shorter identifier.'
+    })
+    expect(scope.isDone()).toBe(false)
+    nock.cleanAll()
+  })
+
+  it('counts characters, not UTF-16 units: 100 emoji are 100 characters', async () => {
+    const { received } = activityScope()
+    await track({ properties: { email: 'ann@example.com' } }, { ...mapping, value: '🎉'.repeat(100) })
+    expect(received.body).toMatchObject({ value: '🎉'.repeat(100) })
+  })
+
+  it('refuses an activity date without an offset before any request', async () => {
+    const { scope } = activityScope()
+    await expect(
+      track({ properties: { email: 'ann@example.com' } }, { ...mapping, activityDate: '2026-01-31 09:30' })
+    ).rejects.toMatchObject({
+      status: 400,
+      message:
+        'Activity Date "2026-01-31 09:30" is not an ISO-8601 date-time with an offset (such as 2026-01-31T09:30:00Z or 2026-01-31T10:30:00+01:00), the only form Pardot takes. Map the event’s timestamp, or leave it empty to date the activity when Pardot receives it.'
+    })
+    expect(scope.isDone()).toBe(false)
+    nock.cleanAll()
   })
 })
 
@@ -109,41 +160,45 @@ describe('Send External Activity: what a Pardot refusal tells the user', () => {
   }
   const SETUP = 'Salesforce Setup → Marketing App Extensions'
 
+  // Pardot documents no code for these answers: the setup step comes from Pardot's words, whatever the code.
   it('an unregistered extension: create it, add the type, activate both, assign it to the business unit', async () => {
     const error = await fails(
-      228,
+      154,
       'Invalid extension: Segment_Events is not a Marketing App Extension of this business unit'
     )
     expect(error).toBeInstanceOf(IntegrationError)
     expect(error).toMatchObject({
       status: 400,
-      code: 'PARDOT_228',
-      message: `Pardot answered (code 228, HTTP 400): Invalid extension: Segment_Events is not a Marketing App Extension of this business unit. The Marketing App Extension is not registered, not active, or not assigned to this business unit. In ${SETUP}, create an extension whose API name is "Segment_Events", add the activity type "Webinar_Attended" to it, turn on Active in Automations for both, and assign the extension to business unit ${BUSINESS_UNIT} (activities reach only the business unit the extension is assigned to). Extension must be the extension's API name, not its label.`
+      code: 'PARDOT_154',
+      message: `Pardot answered (code 154, HTTP 400): Invalid extension: Segment_Events is not a Marketing App Extension of this business unit. A property in the request is not valid (a name or a value Pardot does not take). In ${SETUP}, create an extension whose API name is "Segment_Events", add the activity type "Webinar_Attended" to it, turn on Active in Automations for both, and assign the extension to business unit ${BUSINESS_UNIT} (activities reach only the business unit the extension is assigned to). Extension must be the extension's API name, not its label.`
     })
   })
 
   it('an inactive extension: turn on Active in Automations', async () => {
-    const error = (await fails(228, 'Extension Segment_Events is not active')) as Error
+    const error = (await fails(154, 'Extension Segment_Events is not active')) as Error
     expect(error.message).toContain(
       `In ${SETUP}, open the extension "Segment_Events" and turn on Active in Automations (its activity type "Webinar_Attended" must be active too).`
     )
   })
 
-  it('an unregistered activity type: add it to the extension', async () => {
-    const error = (await fails(
-      229,
-      'Invalid type: Webinar_Attended is not an activity type of extension Segment_Events'
-    )) as Error
-    expect(error.message).toBe(
-      `Pardot answered (code 229, HTTP 400): Invalid type: Webinar_Attended is not an activity type of extension Segment_Events. The activity type is not registered for this extension, or not active. In ${SETUP}, open the extension "Segment_Events", add an activity type whose API name is "Webinar_Attended" and turn on Active in Automations for it. Type must be the activity type's API name, not its label.`
+  it('an unregistered activity type, under a code the registry does not have: Pardot’s words, then the step', async () => {
+    const error = await fails(229, 'Invalid type: Webinar_Attended is not an activity type of extension Segment_Events')
+    expect(error).toMatchObject({ status: 400, code: 'PARDOT_229' })
+    expect((error as Error).message).toBe(
+      `Pardot answered (code 229, HTTP 400): Invalid type: Webinar_Attended is not an activity type of extension Segment_Events. In ${SETUP}, open the extension "Segment_Events", add an activity type whose API name is "Webinar_Attended" and turn on Active in Automations for it. Type must be the activity type's API name, not its label.`
     )
   })
 
   it('an inactive activity type: turn on Active in Automations for it', async () => {
-    const error = (await fails(229, 'Activity type Webinar_Attended is not active')) as Error
+    const error = (await fails(154, 'Activity type Webinar_Attended is not active')) as Error
     expect(error.message).toContain(
       `In ${SETUP}, open the extension "Segment_Events", then its activity type "Webinar_Attended", and turn on Active in Automations.`
     )
+  })
+
+  it('gives code 228 no meaning of its own on an external activity (it is an Import API code)', async () => {
+    const error = (await fails(228, 'Something else')) as Error
+    expect(error.message).toBe('Pardot answered (code 228, HTTP 400): Something else.')
   })
 
   it('recognises a setup answer by its message when the code is another one', async () => {

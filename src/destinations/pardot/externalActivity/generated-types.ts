@@ -17,4 +17,8 @@ export interface Payload {
    * Identifies this activity, at most 100 characters. Automation rules can match on it. Defaults to the event’s messageId.
    */
   value: string
+  /**
+   * When the activity happened, as an ISO-8601 date-time with an offset. Defaults to the event’s timestamp, so an event delivered late (after retries or a pause for the daily limit) keeps the time it happened. Left empty, Pardot dates the activity when it receives it.
+   */
+  activityDate?: string
 }
