@@ -39,6 +39,8 @@ export interface SandboxStats {
   maxInFlightAdmitted: Record<string, number>
   importedBytes: number
   injected: { '5xx': number; '66': number; slow: number }
+  /** Token refreshes answered, refresh tokens rotated, and rotated-out tokens presented again (family revoked). */
+  oauth: { refreshed: number; rotated: number; reuseDetected: number }
 }
 
 /**
@@ -58,6 +60,7 @@ export class PardotSandbox {
       maxConcurrent: options.maxConcurrent ?? 5,
       dailyQuota: options.dailyQuota ?? 100_000,
       latencyMs: options.latencyMs ?? 0,
+      rotateRefreshTokens: options.rotateRefreshTokens ?? false,
       faults: options.faults ?? {}
     })
     this.roll = dice(options.faults?.seed ?? 1)
@@ -96,7 +99,8 @@ export class PardotSandbox {
       maxInFlightArrived: Object.fromEntries(this.state.maxArrived),
       maxInFlightAdmitted: Object.fromEntries(this.state.maxAdmitted),
       importedBytes: this.state.importedBytes,
-      injected: { ...this.state.injected }
+      injected: { ...this.state.injected },
+      oauth: { ...this.state.oauth }
     }
   }
 

@@ -3,7 +3,10 @@ import type { SandboxState } from './state'
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Salesforce's token endpoint: the refresh_token grant, with its concurrent-refresh answer. */
+/**
+ * Salesforce's token endpoint: the refresh_token grant, with its concurrent-refresh answer and, when configured,
+ * refresh-token rotation with reuse detection (docs/pardot-api.md, "OAuth").
+ */
 export function oauthRoutes(router: Router, state: SandboxState): void {
   router.add('POST', '/services/oauth2/token', async (r: RequestInfo): Promise<Reply> => {
     const form = new URLSearchParams(r.rawBody)
@@ -11,6 +14,12 @@ export function oauthRoutes(router: Router, state: SandboxState): void {
       throw new OAuthFault('unsupported_grant_type', 'grant type not supported')
     }
     const refreshToken = form.get('refresh_token') ?? ''
+    const reused = state.rotatedOut.get(refreshToken)
+    if (reused) {
+      // Reuse of a rotated-out token means it may have leaked: Salesforce revokes the whole family.
+      state.revokeFamily(reused.family)
+      throw new OAuthFault('invalid_grant', 'expired access/refresh token')
+    }
     const client = state.refreshTokens.get(refreshToken)
     if (!client) throw new OAuthFault('invalid_grant', 'expired access/refresh token')
     if (client.clientId !== form.get('client_id') || client.clientSecret !== form.get('client_secret')) {
@@ -22,11 +31,16 @@ export function oauthRoutes(router: Router, state: SandboxState): void {
     state.refreshing.add(refreshToken)
     try {
       await delay(state.options.refreshDelayMs)
+      // Revoked while this request waited (a rotated-out token of its family came back): nothing is issued.
+      if (!state.refreshTokens.has(refreshToken)) throw new OAuthFault('invalid_grant', 'expired access/refresh token')
       const { token } = state.issueAccessToken(refreshToken)
+      state.oauth.refreshed++
+      const rotated = state.options.rotateRefreshTokens ? state.rotateRefreshToken(refreshToken) : undefined
       return {
         status: 200,
         body: {
           access_token: token,
+          ...(rotated ? { refresh_token: rotated } : {}),
           token_type: 'Bearer',
           scope: 'pardot_api refresh_token',
           instance_url: 'https://sandbox.my.salesforce.com',

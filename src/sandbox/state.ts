@@ -33,6 +33,11 @@ export interface SandboxOptions {
   dailyQuota?: number
   /** Time every API call takes, to make concurrency observable. */
   latencyMs?: number
+  /**
+   * Refresh-token rotation, as a connected app can be set up in Salesforce: each refresh answers a new refresh
+   * token and the one sent stops working; sending a rotated-out one again revokes its whole family.
+   */
+  rotateRefreshTokens?: boolean
   faults?: FaultOptions
 }
 
@@ -138,6 +143,14 @@ export const SEED_LISTS: StoredList[] = [
 interface AccessToken {
   expiresAt: number
   refreshToken: string
+  /** The token family: every refresh token and access token issued from one authorisation. */
+  family: string
+}
+
+export interface RefreshTokenGrant {
+  clientId: string
+  clientSecret: string
+  family: string
 }
 
 /** Everything the sandbox remembers; in memory only, so a restart starts clean. */
@@ -150,8 +163,12 @@ export class SandboxState {
   readonly lists = new Map<number, StoredList>()
   readonly listMemberships = new Map<number, StoredListMembership>()
   readonly accessTokens = new Map<string, AccessToken>()
-  readonly refreshTokens = new Map<string, { clientId: string; clientSecret: string }>()
+  readonly refreshTokens = new Map<string, RefreshTokenGrant>()
+  /** Refresh tokens replaced by rotation: presenting one again revokes its family, as Salesforce does. */
+  readonly rotatedOut = new Map<string, RefreshTokenGrant>()
   readonly refreshing = new Set<string>()
+  /** What clients did at the token endpoint: exchanges, rotations, and reuses of a rotated-out token. */
+  oauth = { refreshed: 0, rotated: 0, reuseDetected: 0 }
   readonly calls = new Map<string, number>()
   readonly answers = new Map<string, number>()
   /** API requests of each business unit being answered now, those refused with code 66 included. */
@@ -201,13 +218,16 @@ export class SandboxState {
     this.accessTokens.clear()
     this.refreshTokens.clear()
     this.refreshing.clear()
+    this.rotatedOut.clear()
     this.refreshTokens.set(SANDBOX_DEFAULTS.refreshToken, {
       clientId: SANDBOX_DEFAULTS.clientId,
-      clientSecret: SANDBOX_DEFAULTS.clientSecret
+      clientSecret: SANDBOX_DEFAULTS.clientSecret,
+      family: 'default'
     })
     this.accessTokens.set(SANDBOX_DEFAULTS.accessToken, {
       expiresAt: Date.now() + this.options.tokenTtlMs,
-      refreshToken: SANDBOX_DEFAULTS.refreshToken
+      refreshToken: SANDBOX_DEFAULTS.refreshToken,
+      family: 'default'
     })
     this.resetCounters()
   }
@@ -222,13 +242,34 @@ export class SandboxState {
     this.dailyCalls.clear()
     this.importedBytes = 0
     this.injected = { '5xx': 0, '66': 0, slow: 0 }
+    this.oauth = { refreshed: 0, rotated: 0, reuseDetected: 0 }
   }
 
   issueAccessToken(refreshToken: string): { token: string; expiresAt: number } {
     const token = `sandbox-at-${++this.tokenCounter}-${Math.random().toString(36).slice(2, 10)}`
     const expiresAt = Date.now() + this.options.tokenTtlMs
-    this.accessTokens.set(token, { expiresAt, refreshToken })
+    const family = this.refreshTokens.get(refreshToken)?.family ?? refreshToken
+    this.accessTokens.set(token, { expiresAt, refreshToken, family })
     return { token, expiresAt }
+  }
+
+  /** Rotation: a new refresh token of the same family replaces the one exchanged, which stops working. */
+  rotateRefreshToken(refreshToken: string): string {
+    const grant = this.refreshTokens.get(refreshToken)
+    if (!grant) throw new Error('rotateRefreshToken: unknown refresh token')
+    const next = `sandbox-rt-${++this.tokenCounter}-${Math.random().toString(36).slice(2, 10)}`
+    this.refreshTokens.delete(refreshToken)
+    this.rotatedOut.set(refreshToken, grant)
+    this.refreshTokens.set(next, grant)
+    this.oauth.rotated++
+    return next
+  }
+
+  /** A rotated-out refresh token came back: every token of its family is revoked, as Salesforce does. */
+  revokeFamily(family: string): void {
+    this.oauth.reuseDetected++
+    for (const [token, grant] of this.refreshTokens) if (grant.family === family) this.refreshTokens.delete(token)
+    for (const [token, access] of this.accessTokens) if (access.family === family) this.accessTokens.delete(token)
   }
 
   /** Ends every access token now, as if they had all expired. */
