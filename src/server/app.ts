@@ -10,6 +10,7 @@ import type { ServerConfig } from './config'
 import { deliver, failure, type Credentials, type EventOutcome } from './deliver'
 import { redactDeep } from './exchanges'
 import { ConcurrencyLimiter, DEFAULT_RETRY, type RetryPolicy } from './limiter'
+import { TokenStore, withTokenStore } from './tokens'
 import { testerAsset } from './tester/assets'
 
 export interface LocalServerOptions extends Partial<ServerConfig> {
@@ -51,7 +52,10 @@ class RequestError extends Error {
  */
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const target = options.target ?? 'sandbox'
-  const definition = pardot as DestinationDefinition<unknown>
+  // Token refreshes go through one store per server: a refresh token it exchanged is never sent again, since with
+  // rotation on Salesforce would revoke the whole token family (docs/pardot-api.md, "OAuth").
+  const tokens = new TokenStore()
+  const definition = withTokenStore(pardot as DestinationDefinition<unknown>, tokens)
   const sandbox = target === 'sandbox' ? new PardotSandbox(options.sandbox) : undefined
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
   const log = options.log ?? (() => undefined)
@@ -68,8 +72,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const credentialsFor = (auth: unknown, seen: Secrets): { credentials: Credentials } => {
     if (auth !== undefined) {
       if (!isObject(auth)) throw new RequestError(400, '"auth" must be an object: {accessToken, refreshToken}.')
-      const credentials = { clientId: options.clientId, clientSecret: options.clientSecret, ...(auth as Credentials) }
-      seen.push(...secretsOf(credentials))
+      const given = { clientId: options.clientId, clientSecret: options.clientSecret, ...(auth as Credentials) }
+      // A caller that still sends the tokens it connected with gets the newest of their family, kept by this server.
+      const credentials = tokens.latest(given)
+      seen.push(...secretsOf(given), ...secretsOf(credentials))
       return { credentials }
     }
     if (!sandbox) {

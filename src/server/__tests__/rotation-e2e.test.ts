@@ -1,0 +1,94 @@
+import { startLocalServer, type LocalServer } from '../app'
+import { SANDBOX_DEFAULTS } from '../../sandbox'
+import type { DeliveryReport } from '../deliver'
+
+/**
+ * Salesforce refresh-token rotation, end to end: the real local server and its embedded sandbox set to rotate
+ * refresh tokens and, as Salesforce does, to revoke the whole token family when a rotated-out token comes back.
+ */
+let local: LocalServer
+
+beforeEach(async () => {
+  local = await startLocalServer({ port: 0, sandbox: { rotateRefreshTokens: true, refreshDelayMs: 50 } })
+})
+
+afterEach(async () => {
+  await local.close()
+})
+
+/** The tokens the caller connected with, sent unchanged with every call, as a client that never sees new ones. */
+const AUTH = {
+  accessToken: SANDBOX_DEFAULTS.accessToken,
+  refreshToken: SANDBOX_DEFAULTS.refreshToken,
+  clientId: SANDBOX_DEFAULTS.clientId,
+  clientSecret: SANDBOX_DEFAULTS.clientSecret
+}
+
+async function post(path: string, body: unknown): Promise<{ status: number; body: DeliveryReport }> {
+  const res = await fetch(local.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body)
+  })
+  return { status: res.status, body: (await res.json()) as DeliveryReport }
+}
+
+const identify = (email: string, withAuth = true) =>
+  post('/prospects', { payload: { type: 'identify', traits: { email } }, ...(withAuth ? { auth: AUTH } : {}) })
+const expireTokens = () => fetch(`${local.url}/sandbox/expire-tokens`, { method: 'POST' })
+const oauthStats = async () =>
+  ((await (await fetch(`${local.url}/sandbox/stats`)).json()) as { oauth: Record<string, number> }).oauth
+
+describe('refresh-token rotation through the local server', () => {
+  it('keeps the rotated refresh token for the caller: later calls use it, and no reconnect is needed', async () => {
+    await expireTokens()
+    expect((await identify('ann@example.com')).body).toMatchObject({ ok: true, tokenRefreshed: true })
+    expect(await oauthStats()).toEqual({ refreshed: 1, rotated: 1, reuseDetected: 0 })
+
+    // The caller still sends the tokens it connected with; the first refresh token is rotated out by now.
+    await expireTokens()
+    expect((await identify('bob@example.com')).body).toMatchObject({ ok: true, tokenRefreshed: true })
+    expect(await oauthStats()).toEqual({ refreshed: 2, rotated: 2, reuseDetected: 0 })
+
+    // With a live token the newest access token serves the call: no refresh, no 401.
+    const third = await identify('cy@example.com')
+    expect(third.body).toMatchObject({ ok: true, tokenRefreshed: false })
+    expect(third.body.requests.map((r) => r.response.status)).toEqual([200])
+    expect(await oauthStats()).toEqual({ refreshed: 2, rotated: 2, reuseDetected: 0 })
+  })
+
+  it('refreshes once for concurrent calls whose token expired, and never sends a rotated-out token', async () => {
+    await expireTokens()
+    const answers = await Promise.all(['a', 'b', 'c', 'd'].map((name) => identify(`${name}@example.com`)))
+    expect(answers.map((a) => a.body.ok)).toEqual([true, true, true, true])
+    expect(local.sandbox?.stats().calls['POST /services/oauth2/token']).toBe(1)
+    expect(await oauthStats()).toEqual({ refreshed: 1, rotated: 1, reuseDetected: 0 })
+  })
+
+  it('keeps the rotated token of the sandbox credentials used without "auth"', async () => {
+    for (const email of ['ann@example.com', 'bob@example.com']) {
+      await expireTokens()
+      expect((await identify(email, false)).body).toMatchObject({ ok: true, tokenRefreshed: true })
+    }
+    expect(await oauthStats()).toEqual({ refreshed: 2, rotated: 2, reuseDetected: 0 })
+  })
+
+  it('POST /refreshAccessToken with a token the server already exchanged: the newest tokens, nothing revoked', async () => {
+    await expireTokens()
+    await identify('ann@example.com')
+    const res = await fetch(`${local.url}/refreshAccessToken`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        refreshToken: AUTH.refreshToken,
+        clientId: AUTH.clientId,
+        clientSecret: AUTH.clientSecret
+      })
+    })
+    const answer = (await res.json()) as { ok: boolean; data: { accessToken: string; refreshToken: string } }
+    expect(answer.ok).toBe(true)
+    expect(answer.data.refreshToken).toMatch(/^sandbox-rt-/)
+    expect((await oauthStats()).reuseDetected).toBe(0)
+    expect((await identify('bob@example.com')).body).toMatchObject({ ok: true })
+  })
+})

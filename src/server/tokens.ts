@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto'
+import type { DestinationDefinition, RefreshAccessTokenResult } from '@segment/actions-core'
+
+/** The tokens a caller holds, as the server hands them to the engine. */
+export interface HeldTokens {
+  accessToken?: string
+  refreshToken?: string
+  clientId?: string
+  clientSecret?: string
+}
+
+/**
+ * What each refresh token was exchanged for, so the local server follows Salesforce's refresh-token rotation
+ * (docs/pardot-api.md, "OAuth"): a connected app that rotates answers every refresh with a new refresh token, the one
+ * sent stops working, and sending it again revokes the whole token family (the user must reconnect). So:
+ *
+ * - a refresh token this server has exchanged is never sent again: whoever presents it later (a caller that still
+ *   holds it, an event whose 401 came after another event's refresh) gets the tokens it was exchanged for, or their
+ *   newest successors;
+ * - concurrent refreshes of one token share one exchange, so Salesforce never sees the same token twice at once;
+ * - callers that keep sending the tokens they connected with get the newest ones of the family instead.
+ *
+ * Entries are keyed by a hash of the client credentials and the refresh token: presenting a token proves nothing
+ * without the client it was issued to. Held in memory only, at most `limit` entries (the oldest go first).
+ */
+export class TokenStore {
+  private readonly exchanged = new Map<string, RefreshAccessTokenResult>()
+  private readonly inFlight = new Map<string, Promise<RefreshAccessTokenResult>>()
+
+  constructor(private readonly limit = 10_000) {}
+
+  /** The newest tokens of the family `held` belongs to (`held` itself when this server never refreshed it). */
+  latest<T extends HeldTokens>(held: T): T {
+    let current: T = held
+    const seen = new Set<string>()
+    while (current.refreshToken) {
+      const id = key(current, current.refreshToken)
+      const answer = seen.has(id) ? undefined : this.exchanged.get(id)
+      if (!answer) break
+      seen.add(id)
+      current = {
+        ...current,
+        accessToken: answer.accessToken,
+        refreshToken: answer.refreshToken ?? current.refreshToken
+      }
+      // Not rotated: the same refresh token stays valid, and this answer is the newest.
+      if (!answer.refreshToken) break
+    }
+    return current
+  }
+
+  /**
+   * Refreshes `held` through `exchange`, which sends the refresh token it is given. The exchange is skipped when
+   * this server already holds newer tokens than `held`: its refresh token was rotated out (sending it would revoke
+   * the family), or its access token was already replaced.
+   */
+  async refresh(
+    held: HeldTokens,
+    exchange: (refreshToken: string) => Promise<RefreshAccessTokenResult>
+  ): Promise<RefreshAccessTokenResult> {
+    const current = this.latest(held)
+    const rotatedOut = current.refreshToken !== held.refreshToken
+    const replaced = Boolean(held.accessToken) && current.accessToken !== held.accessToken
+    if ((rotatedOut || replaced) && current.accessToken) {
+      return { accessToken: current.accessToken, refreshToken: current.refreshToken }
+    }
+    const refreshToken = current.refreshToken ?? ''
+    const id = key(current, refreshToken)
+    const running = this.inFlight.get(id)
+    if (running) return running
+    const started = exchange(refreshToken).then((answer) => {
+      this.remember(id, answer)
+      return answer
+    })
+    this.inFlight.set(id, started)
+    try {
+      return await started
+    } finally {
+      this.inFlight.delete(id)
+    }
+  }
+
+  private remember(id: string, answer: RefreshAccessTokenResult): void {
+    this.exchanged.delete(id)
+    this.exchanged.set(id, answer)
+    while (this.exchanged.size > this.limit) {
+      const oldest = this.exchanged.keys().next().value
+      if (oldest === undefined) break
+      this.exchanged.delete(oldest)
+    }
+  }
+}
+
+function key(client: HeldTokens, refreshToken: string): string {
+  return createHash('sha256')
+    .update([client.clientId ?? '', client.clientSecret ?? '', refreshToken].join('\0'))
+    .digest('hex')
+}
+
+/** The destination with its token refresh going through `store`; everything else is the definition as it is. */
+export function withTokenStore<S>(definition: DestinationDefinition<S>, store: TokenStore): DestinationDefinition<S> {
+  const authentication = definition.authentication
+  if (authentication?.scheme !== 'oauth2' || !authentication.refreshAccessToken) return definition
+  const refreshAccessToken = authentication.refreshAccessToken
+  return {
+    ...definition,
+    authentication: {
+      ...authentication,
+      refreshAccessToken: (request, { settings, auth }) =>
+        store.refresh(auth, (refreshToken) =>
+          refreshAccessToken(request, { settings, auth: { ...auth, refreshToken } })
+        )
+    }
+  }
+}
