@@ -1,5 +1,5 @@
 /**
- * The Pardot API v5 prospect field catalogue (shared/pardot-v5-reference.md, "Fields").
+ * The Pardot API v5 prospect field catalogue (docs/pardot-api.md, "Prospect fields").
  * Custom fields are not listed: they are written as `<fieldId>__c`.
  */
 
