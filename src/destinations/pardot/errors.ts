@@ -65,7 +65,7 @@ export const PARDOT_ERROR_TABLE: Readonly<Record<number, Rule>> = {
   116: transient('the request was outdated when Pardot handled it'),
   120: transient('Pardot could not verify its Salesforce connector'),
   121: transient('Pardot could not sync the prospect with Salesforce'),
-  183: transient('an internal error occurred in Pardot; try again'),
+  183: transient('an internal error occurred in Pardot, which asks to try the request again'),
   214: transient('the API request timed out inside Pardot'),
   160: {
     handling: 'retry',

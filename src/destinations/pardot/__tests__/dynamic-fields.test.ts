@@ -82,9 +82,10 @@ describe('List dropdown (Update List Membership)', () => {
       'Pardot answered (code 66, HTTP 400): Too many concurrent requests. More than 5 concurrent API requests for this business unit. Lower the number of parallel senders if this persists. Try again in a moment.'
     ],
     [
-      'Pardot has a passing failure (code 85)',
-      (scope: nock.Interceptor) => scope.reply(400, { code: 85, message: 'Internal error' }),
-      'Pardot answered (code 85, HTTP 400): Internal error. Pardot had an internal error. This is temporary on Pardot’s side. Try again in a moment.'
+      'Pardot has a passing failure (code 183)',
+      (scope: nock.Interceptor) =>
+        scope.reply(400, { code: 183, message: 'An internal error occurred, please try your request again' }),
+      'Pardot answered (code 183, HTTP 400): An internal error occurred, please try your request again. An internal error occurred in Pardot, which asks to try the request again. This is temporary on Pardot’s side. Try again in a moment.'
     ],
     [
       'Pardot gives no answer',

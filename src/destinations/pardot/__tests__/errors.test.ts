@@ -36,7 +36,7 @@ const table: [number, number, ErrorClass, number, string][] = [
   [116, 400, RetryableError, 503, 'request was outdated'],
   [120, 400, RetryableError, 503, 'verify its Salesforce connector'],
   [121, 400, RetryableError, 503, 'sync the prospect with Salesforce'],
-  [183, 400, RetryableError, 503, 'An internal error occurred in Pardot; try again'],
+  [183, 400, RetryableError, 503, 'An internal error occurred in Pardot, which asks to try the request again'],
   [214, 400, RetryableError, 503, 'timed out inside Pardot'],
   [160, 400, RetryableError, 429, '10 batches per import'],
   [164, 400, RetryableError, 429, '1,000 batches a day'],

@@ -321,7 +321,10 @@ it('gives every sample the fields Segment adds, so the Track sample drives Send 
     expect(event.context).toMatchObject({ library: { name: 'analytics.js' } })
   }
   await sendSample('Track with properties')
-  const { messageId } = JSON.parse(await page.locator('#event').inputValue()) as { messageId: string }
+  const { messageId, timestamp } = JSON.parse(await page.locator('#event').inputValue()) as {
+    messageId: string
+    timestamp: string
+  }
   await page.locator('#action').selectOption('externalActivity')
   await page.locator('#map-extension').fill('Segment_Events')
   await page.locator('#map-type').fill('Webinar_Attended')
@@ -332,7 +335,9 @@ it('gives every sample the fields Segment adds, so the Track sample drives Send 
     extension: 'Segment_Events',
     type: 'Webinar_Attended',
     value: messageId,
-    email: 'cara.diaz@example.com'
+    email: 'cara.diaz@example.com',
+    // Dated when the event happened, from the sample's timestamp.
+    activityDate: timestamp
   })
   expect(await page.locator('#prospects tbody tr.fresh').innerText()).toContain('cara.diaz@example.com')
 })
