@@ -9,7 +9,14 @@ import type { DeliveryReport } from '../deliver'
 let local: LocalServer
 
 beforeEach(async () => {
-  local = await startLocalServer({ port: 0, sandbox: { rotateRefreshTokens: true, refreshDelayMs: 50 } })
+  local = await startLocalServer({ port: 0, sandbox: { refreshDelayMs: 50 } })
+  // Rotation is switched on as an operator of `npm start` would: through the sandbox's config route.
+  const configured = await fetch(`${local.url}/sandbox/config`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ rotateRefreshTokens: true })
+  })
+  expect(configured.status).toBe(204)
 })
 
 afterEach(async () => {
@@ -42,7 +49,10 @@ const oauthStats = async () =>
 describe('refresh-token rotation through the local server', () => {
   it('keeps the rotated refresh token for the caller: later calls use it, and no reconnect is needed', async () => {
     await expireTokens()
-    expect((await identify('ann@example.com')).body).toMatchObject({ ok: true, tokenRefreshed: true })
+    const first = await identify('ann@example.com')
+    expect(first.body).toMatchObject({ ok: true, tokenRefreshed: true })
+    // The rotated refresh token (and the new access token) never reach the caller's answer.
+    expect(JSON.stringify(first.body)).not.toMatch(/sandbox-rt-|sandbox-at-/)
     expect(await oauthStats()).toEqual({ refreshed: 1, rotated: 1, reuseDetected: 0 })
 
     // The caller still sends the tokens it connected with; the first refresh token is rotated out by now.
