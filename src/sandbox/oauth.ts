@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { OAuthFault, type Reply, type RequestInfo, type Router } from './http'
 import type { SandboxState } from './state'
 
@@ -17,7 +18,7 @@ export function oauthRoutes(router: Router, state: SandboxState): void {
     const reused = state.rotatedOut.get(refreshToken)
     if (reused) {
       // Reuse of a rotated-out token means it may have leaked: Salesforce revokes the whole family.
-      state.revokeFamily(reused.family)
+      revokeFamily(state, reused.family)
       throw new OAuthFault('invalid_grant', 'expired access/refresh token')
     }
     const client = state.refreshTokens.get(refreshToken)
@@ -35,7 +36,7 @@ export function oauthRoutes(router: Router, state: SandboxState): void {
       if (!state.refreshTokens.has(refreshToken)) throw new OAuthFault('invalid_grant', 'expired access/refresh token')
       const { token } = state.issueAccessToken(refreshToken)
       state.oauth.refreshed++
-      const rotated = state.options.rotateRefreshTokens ? state.rotateRefreshToken(refreshToken) : undefined
+      const rotated = state.options.rotateRefreshTokens ? rotate(state, refreshToken) : undefined
       return {
         status: 200,
         body: {
@@ -51,4 +52,23 @@ export function oauthRoutes(router: Router, state: SandboxState): void {
       state.refreshing.delete(refreshToken)
     }
   })
+}
+
+/** Rotation: a new refresh token of the same family replaces the one exchanged, which stops working. */
+function rotate(state: SandboxState, refreshToken: string): string | undefined {
+  const grant = state.refreshTokens.get(refreshToken)
+  if (!grant) return undefined
+  const next = `sandbox-rt-${randomBytes(8).toString('hex')}`
+  state.refreshTokens.delete(refreshToken)
+  state.rotatedOut.set(refreshToken, grant)
+  state.refreshTokens.set(next, grant)
+  state.oauth.rotated++
+  return next
+}
+
+/** A rotated-out refresh token came back: every token of its family is revoked, as Salesforce does. */
+function revokeFamily(state: SandboxState, family: string): void {
+  state.oauth.reuseDetected++
+  for (const [token, grant] of state.refreshTokens) if (grant.family === family) state.refreshTokens.delete(token)
+  for (const [token, access] of state.accessTokens) if (access.family === family) state.accessTokens.delete(token)
 }

@@ -253,25 +253,6 @@ export class SandboxState {
     return { token, expiresAt }
   }
 
-  /** Rotation: a new refresh token of the same family replaces the one exchanged, which stops working. */
-  rotateRefreshToken(refreshToken: string): string {
-    const grant = this.refreshTokens.get(refreshToken)
-    if (!grant) throw new Error('rotateRefreshToken: unknown refresh token')
-    const next = `sandbox-rt-${++this.tokenCounter}-${Math.random().toString(36).slice(2, 10)}`
-    this.refreshTokens.delete(refreshToken)
-    this.rotatedOut.set(refreshToken, grant)
-    this.refreshTokens.set(next, grant)
-    this.oauth.rotated++
-    return next
-  }
-
-  /** A rotated-out refresh token came back: every token of its family is revoked, as Salesforce does. */
-  revokeFamily(family: string): void {
-    this.oauth.reuseDetected++
-    for (const [token, grant] of this.refreshTokens) if (grant.family === family) this.refreshTokens.delete(token)
-    for (const [token, access] of this.accessTokens) if (access.family === family) this.accessTokens.delete(token)
-  }
-
   /** Ends every access token now, as if they had all expired. */
   expireAccessTokens(): void {
     for (const token of this.accessTokens.values()) token.expiresAt = 0
