@@ -272,7 +272,10 @@ function operationFix(answer: PardotAnswer, handling: Handling, ctx: RequestCont
     if (answer.code === 4) {
       return 'Pardot records an external activity only on an existing prospect and gives this answer too when no prospect has the email: create the prospect first (Upsert Prospect), or map Email Address to the address of an existing prospect.'
     }
-    return setupStep(answer, op, ctx.businessUnitId)
+    // 154's general fix speaks of Other Fields, which this action does not have.
+    const step = setupStep(answer, op, ctx.businessUnitId)
+    if (step || answer.code !== 154) return step
+    return 'Check the mapped Extension and Activity Type (API names), Value (at most 100 characters) and Activity Date (ISO-8601 with an offset).'
   }
   return undefined
 }

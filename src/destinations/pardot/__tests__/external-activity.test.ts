@@ -196,6 +196,13 @@ describe('Send External Activity: what a Pardot refusal tells the user', () => {
     )
   })
 
+  it('a 154 about something else: checks the activity’s own fields, not Other Fields', async () => {
+    const error = (await fails(154, 'Invalid property in request')) as Error
+    expect(error.message).toBe(
+      'Pardot answered (code 154, HTTP 400): Invalid property in request. A property in the request is not valid (a name or a value Pardot does not take). Check the mapped Extension and Activity Type (API names), Value (at most 100 characters) and Activity Date (ISO-8601 with an offset).'
+    )
+  })
+
   it('gives code 228 no meaning of its own on an external activity (it is an Import API code)', async () => {
     const error = (await fails(228, 'Something else')) as Error
     expect(error.message).toBe('Pardot answered (code 228, HTTP 400): Something else.')
