@@ -121,6 +121,6 @@ export function parseJsonBody(raw: string): unknown {
   try {
     return JSON.parse(raw) as unknown
   } catch {
-    throw new PardotFault(150, 'Invalid JSON in request body')
+    throw new PardotFault(150, 'Input needs to be valid JSON')
   }
 }

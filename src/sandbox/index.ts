@@ -172,15 +172,15 @@ export class PardotSandbox {
     }
     const bu = info.headers['pardot-business-unit-id']
     if (typeof bu !== 'string' || bu === '') {
-      throw new PardotFault(181, 'Required header is missing: Pardot-Business-Unit-Id')
+      throw new PardotFault(181, 'A required header is missing')
     }
     const environment = state.businessUnits.get(bu)
     if (!environment || environment !== (API_HOSTS[info.host] ?? 'production')) {
-      throw new PardotFault(201, 'Business Unit ID specified in Pardot-Business-Unit-Id header not found or inactive')
+      throw new PardotFault(201, 'Business Unit specified in Pardot-Business-Unit-Id header not found or inactive.')
     }
     const running = state.inFlight.get(bu) ?? 0
     if (running >= state.options.maxConcurrent) {
-      throw new PardotFault(66, 'The maximum number of concurrent API requests has been reached')
+      throw new PardotFault(66, 'You have exceeded your concurrent request limit. Please wait, before trying again')
     }
     if (state.count(state.dailyCalls, bu) > state.options.dailyQuota) {
       throw new PardotFault(122, 'Daily API rate limit met')
@@ -193,7 +193,8 @@ export class PardotSandbox {
       if (fault === 'slow') await delay(state.options.faults.slowMs ?? 2000)
       else if (state.options.latencyMs > 0) await delay(state.options.latencyMs)
       if (fault === '5xx') throw new PardotFault(85, 'Internal error (injected)', 503)
-      if (fault === '66') throw new PardotFault(66, 'The maximum number of concurrent API requests has been reached')
+      if (fault === '66')
+        throw new PardotFault(66, 'You have exceeded your concurrent request limit. Please wait, before trying again')
       return await run()
     } finally {
       state.count(state.inFlight, bu, -1)

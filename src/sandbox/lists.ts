@@ -16,7 +16,7 @@ export function listRoutes(router: Router, state: SandboxState, businessUnit: (r
   const lists = (r: RequestInfo) => [...state.lists.values()].filter((l) => l.businessUnitId === businessUnit(r))
   const memberships = (r: RequestInfo) =>
     [...state.listMemberships.values()].filter((m) => m.businessUnitId === businessUnit(r))
-  const notFound = () => new PardotFault(109, 'Record not found', 404)
+  const notFound = () => new PardotFault(109, 'The requested record was not found.', 404)
 
   router
     .add('GET', LISTS, (r) => {
@@ -44,7 +44,7 @@ export function listRoutes(router: Router, state: SandboxState, businessUnit: (r
       // Which code Pardot gives a write to a dynamic list is not documented; the destination checks the list first.
       if (list.isDynamic) throw new PardotFault(180, 'The memberships of a dynamic list cannot be changed')
       if (memberships(r).some((m) => m.listId === listId && m.prospectId === prospectId)) {
-        throw new PardotFault(58, 'The prospect is already a member of the list')
+        throw new PardotFault(58, 'That prospect is already a member of that list. Update the membership instead.')
       }
       const membership = state.newListMembership({
         businessUnitId: businessUnit(r),

@@ -18,7 +18,7 @@ export function fieldList(value: unknown): string[] | undefined {
 
 export function requiredFields(r: RequestInfo): string[] {
   const fields = fieldList(pageQuery(r).query.get('fields'))
-  if (!fields) throw new PardotFault(13, 'The "fields" parameter is required')
+  if (!fields) throw new PardotFault(13, 'One or more required parameters are missing')
   return fields
 }
 

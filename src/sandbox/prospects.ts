@@ -15,7 +15,8 @@ export function prospectRoutes(router: Router, state: SandboxState, businessUnit
   }
   const find = (r: RequestInfo): StoredProspect => {
     const prospect = state.prospects.get(Number(r.params.id))
-    if (!prospect || prospect.businessUnitId !== businessUnit(r)) throw new PardotFault(109, 'Record not found', 404)
+    if (!prospect || prospect.businessUnitId !== businessUnit(r))
+      throw new PardotFault(109, 'The requested record was not found.', 404)
     return prospect
   }
 
@@ -46,7 +47,8 @@ export function prospectRoutes(router: Router, state: SandboxState, businessUnit
     .add('GET', `${PROSPECTS}/:id`, (r) => ({ status: 200, body: present(find(r), requiredFields(r)) }))
     .add('PATCH', `${PROSPECTS}/:id`, (r) => {
       const prospect = find(r)
-      if (prospect.isDeleted) throw new PardotFault(219, 'Deleted records cannot be updated')
+      if (prospect.isDeleted)
+        throw new PardotFault(219, "Deleted records can't be updated. Please undelete before updating.")
       state.write(prospect, checkFields(state, objectBody(r)))
       const fields = fieldList(r.query.get('fields'))
       return fields ? { status: 200, body: present(prospect, fields) } : { status: 204 }
@@ -86,7 +88,11 @@ function query(r: RequestInfo, prospects: StoredProspect[]): Reply {
   // A later page's filters are the ones its token remembers (a filter beside a token is refused).
   const q = pageQuery(r).query
   const filters = QUERY_FILTERS.filter((name) => q.has(name))
-  if (filters.length > 3) throw new PardotFault(209, 'Too many filters; at most 3 are allowed')
+  if (filters.length > 3)
+    throw new PardotFault(
+      209,
+      'Too many fields have filters: The max number of 3 distinct fields with filters was exceeded for this query.'
+    )
   const deleted = q.get('deleted') ?? 'false'
   const idList = q.get('idList')?.split(',')
   const matches = prospects

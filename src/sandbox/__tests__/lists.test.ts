@@ -53,7 +53,7 @@ describe('lists', () => {
     expect(demo.body.values).toEqual([{ id: 2001 }, { id: 2002 }, { id: 2003 }])
     expect(await call(`${LISTS}/2001?fields=id`)).toEqual({
       status: 404,
-      body: { code: 109, message: 'Record not found' }
+      body: { code: 109, message: 'The requested record was not found.' }
     })
   })
 
@@ -65,7 +65,7 @@ describe('lists', () => {
     })
     expect(await call(`${LISTS}/1003`)).toEqual({
       status: 400,
-      body: { code: 13, message: 'The "fields" parameter is required' }
+      body: { code: 13, message: 'One or more required parameters are missing' }
     })
   })
 })
@@ -79,7 +79,7 @@ describe('list memberships', () => {
     })
     expect(await join(1001, id)).toEqual({
       status: 400,
-      body: { code: 58, message: 'The prospect is already a member of the list' }
+      body: { code: 58, message: 'That prospect is already a member of that list. Update the membership instead.' }
     })
     expect(current().sandbox.listMemberships()).toEqual([
       { id: 5000, businessUnitId: BU, listId: 1001, prospectId: id, optedOut: true }
@@ -88,9 +88,9 @@ describe('list memberships', () => {
 
   it.each([
     ['a dynamic list', 1003, undefined, 400, 180, 'The memberships of a dynamic list cannot be changed'],
-    ['an unknown list', 4242, undefined, 404, 109, 'Record not found'],
-    ['another business unit’s list', 2001, undefined, 404, 109, 'Record not found'],
-    ['an unknown prospect', 1001, 999999, 404, 109, 'Record not found'],
+    ['an unknown list', 4242, undefined, 404, 109, 'The requested record was not found.'],
+    ['another business unit’s list', 2001, undefined, 404, 109, 'The requested record was not found.'],
+    ['an unknown prospect', 1001, 999999, 404, 109, 'The requested record was not found.'],
     [
       'a list id that is not a number',
       '1001',
@@ -127,7 +127,7 @@ describe('list memberships', () => {
     expect(await call(`${MEMBERSHIPS}/5000`, { method: 'DELETE' })).toEqual({ status: 204, body: undefined })
     expect(await call(`${MEMBERSHIPS}/5000`, { method: 'DELETE' })).toEqual({
       status: 404,
-      body: { code: 109, message: 'Record not found' }
+      body: { code: 109, message: 'The requested record was not found.' }
     })
     expect(
       current()

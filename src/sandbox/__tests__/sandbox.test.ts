@@ -112,7 +112,7 @@ describe('prospect CRUD and query', () => {
   it('answers 404 code 109 for an unknown id', async () => {
     expect(await call('/api/v5/objects/prospects/999999?fields=id')).toEqual({
       status: 404,
-      body: { code: 109, message: 'Record not found' }
+      body: { code: 109, message: 'The requested record was not found.' }
     })
   })
 
@@ -122,7 +122,7 @@ describe('prospect CRUD and query', () => {
 
   it('stores nothing when a create is refused for a missing fields parameter (code 13)', async () => {
     const answer = await call('/api/v5/objects/prospects', { method: 'POST', body: { email: 'a@example.com' } })
-    expect(answer).toEqual({ status: 400, body: { code: 13, message: 'The "fields" parameter is required' } })
+    expect(answer).toEqual({ status: 400, body: { code: 13, message: 'One or more required parameters are missing' } })
     expect(sandbox.prospects()).toEqual([])
   })
 
@@ -157,7 +157,7 @@ describe('headers checked like Pardot', () => {
   it('answers 181 without a business unit header', async () => {
     expect(await call(UPSERT, { method: 'POST', body: {}, bu: null })).toEqual({
       status: 400,
-      body: { code: 181, message: 'Required header is missing: Pardot-Business-Unit-Id' }
+      body: { code: 181, message: 'A required header is missing' }
     })
   })
 

@@ -175,7 +175,7 @@ it("shows Pardot's answer and the fix for a business unit on the wrong host, the
   await sendSample('Identify with an address')
 
   expect(await text('#outcome .message')).toBe(
-    'Pardot answered (code 201, HTTP 400): Business Unit ID specified in Pardot-Business-Unit-Id header not found or inactive.'
+    'Pardot answered (code 201, HTTP 400): Business Unit specified in Pardot-Business-Unit-Id header not found or inactive.'
   )
   expect(await text('#outcome .fix')).toContain(
     'if this business unit is in a Salesforce sandbox turn on Sandbox Instance'
