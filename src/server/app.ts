@@ -5,12 +5,24 @@ import { Destination } from '@segment/actions-core'
 import pardot from '../destinations/pardot'
 import { withLocalTarget } from '../destinations/pardot/pardot-client'
 import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '../sandbox'
-import { readBody, send, type Reply } from '../sandbox/http'
-import type { ServerConfig } from './config'
+import { send, type Reply } from '../sandbox/http'
+import { ClientGone, parseJsonObject, readCappedBody, RequestError, tooLarge } from './body'
+import { DEFAULT_MAX_BODY_MB, type ServerConfig } from './config'
 import { deliver, failure, type Credentials, type EventOutcome } from './deliver'
 import { redactDeep } from './exchanges'
 import { ConcurrencyLimiter, DEFAULT_RETRY, type RetryPolicy } from './limiter'
-import { testerAsset } from './tester/assets'
+import { preview } from './preview'
+import {
+  browserRefusal,
+  callerRefusal,
+  checkStartup,
+  escapeControl,
+  hostForUrl,
+  INTERNAL_HEADER,
+  internalToken
+} from './security'
+import { isTesterAsset, testerAsset } from './tester/assets'
+import { DEFAULT_SLOW_PARDOT, watchRequests, type SlowPardotPolicy } from './watch'
 
 export interface LocalServerOptions extends Partial<ServerConfig> {
   sandbox?: SandboxOptions
@@ -22,7 +34,15 @@ export interface LocalServerOptions extends Partial<ServerConfig> {
   clientSecret?: string
   /** Where a line about each failed request goes (secrets redacted); nothing is logged without it. */
   log?: (line: string) => void
+  /** How long a request Pardot is slow to answer keeps its slot (tests shorten it). */
+  slowPardot?: Partial<SlowPardotPolicy>
+  /** A client that has not taken its answer after this long of no progress is cut off. */
+  writeTimeoutMs?: number
 }
+
+/** Long enough for any client that reads; short enough that clients that never read cannot pile up answers. */
+const WRITE_TIMEOUT_MS = 30_000
+const ADMIN_PATH = /^(\/[a-z0-9-]+(\.[a-z0-9-]+)+)?\/sandbox\//i
 
 export interface LocalServer {
   url: string
@@ -36,25 +56,22 @@ export interface LocalServer {
   close(options?: { drainMs?: number }): Promise<void>
 }
 
-class RequestError extends Error {
-  constructor(
-    readonly status: number,
-    message: string
-  ) {
-    super(message)
-  }
-}
-
 /**
  * The destination behind routes shaped like Segment's actions CLI `serve`, plus (by default) the
  * embedded Pardot sandbox on the same port. The target is operator configuration only.
  */
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const target = options.target ?? 'sandbox'
-  const definition = pardot as DestinationDefinition<unknown>
+  const policy = { target, host: options.host ?? '127.0.0.1', apiKey: options.apiKey, allowedHosts: options.allowedHosts }
+  checkStartup(policy)
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_MB * 1024 * 1024
+  const slowPardot = { ...DEFAULT_SLOW_PARDOT, ...options.slowPardot }
+  // The server's own requests to its embedded sandbox carry this mark instead of the caller's key; never sent to Pardot.
+  const internal = internalToken()
+  const definition = watchRequests(pardot as DestinationDefinition<unknown>, slowPardot, target === 'sandbox' ? { [INTERNAL_HEADER]: internal } : {})
   const sandbox = target === 'sandbox' ? new PardotSandbox(options.sandbox) : undefined
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
-  const log = options.log ?? (() => undefined)
+  const log = (line: string) => options.log?.(escapeControl(line))
   // The engine refreshes the sandbox token when it expires; the next call picks up the new one.
   const sandboxCredentials: Credentials = {
     accessToken: SANDBOX_DEFAULTS.accessToken,
@@ -68,7 +85,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const credentialsFor = (auth: unknown, seen: Secrets): { credentials: Credentials } => {
     if (auth !== undefined) {
       if (!isObject(auth)) throw new RequestError(400, '"auth" must be an object: {accessToken, refreshToken}.')
-      const credentials = { clientId: options.clientId, clientSecret: options.clientSecret, ...(auth as Credentials) }
+      // The operator's client id and secret serve only callers who proved themselves with the key: without a key
+      // (loopback and the sandbox only), a caller's own refresh token is refreshed with the caller's own secret.
+      const operator = options.apiKey ? { clientId: options.clientId, clientSecret: options.clientSecret } : {}
+      const credentials = { ...operator, ...(auth as Credentials) }
       seen.push(...secretsOf(credentials))
       return { credentials }
     }
@@ -103,13 +123,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     return rest as JSONObject
   }
 
-  const routes = async (req: IncomingMessage, seen: Secrets): Promise<Reply> => {
+  const routes = async (req: IncomingMessage, seen: Secrets, signal: AbortSignal): Promise<Reply> => {
     const url = new URL(req.url ?? '/', 'http://local')
     const path = url.pathname.replace(/\/+$/, '') || '/'
     const method = req.method ?? 'GET'
     if (method === 'GET' && path === '/manifest') return { status: 200, body: definition }
     if (method !== 'POST') throw new RequestError(404, `No route ${method} ${path}.`)
-    const body = await jsonBody(req)
+    const body = parseJsonObject(await readCappedBody(req, maxBody))
     const [, first, second] = path.split('/')
 
     if (first === 'authenticate') {
@@ -145,13 +165,18 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       }
     }
 
-    const action = definition.actions[first]
+    // Own keys only: `/constructor` and `/toString` name no action, whatever Object.prototype holds.
+    const action = Object.hasOwn(definition.actions, first) ? definition.actions[first] : undefined
     if (!action) {
       const known = ['manifest', 'authenticate', 'refreshAccessToken', ...Object.keys(definition.actions)]
       throw new RequestError(404, `No action "${first}". Routes: ${known.map((r) => `/${r}`).join(', ')}.`)
     }
 
     if (second) {
+      if (!Object.hasOwn(action.dynamicFields ?? {}, second)) {
+        const fields = Object.keys(action.dynamicFields ?? {})
+        throw new RequestError(404, `No dropdown "${second}" on /${first}. Dropdowns: ${fields.join(', ') || 'none'}.`)
+      }
       const { credentials } = credentialsFor(body.auth, seen)
       const answer = await new Destination(definition).executeDynamicField(first, second, {
         settings: settingsFor(body.settings),
@@ -160,7 +185,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         page: typeof body.page === 'string' ? body.page : undefined
       })
       // A dropdown's error is Pardot's answer in words, which may quote what it was sent.
-      return { status: 200, body: redactDeep(answer, [...seen, ...secretsOf(credentials)]) }
+      return { status: 200, body: preview(redactDeep(answer, [...seen, ...secretsOf(credentials)])) }
     }
 
     const payload = body.payload
@@ -179,7 +204,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       useDefaultMappings: body.useDefaultMappings === true,
       credentials,
       limiter,
-      retry: { ...DEFAULT_RETRY, ...options.retry }
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+      slowPardot,
+      signal
     })
     return { status: report.ok || Array.isArray(payload) ? 200 : report.status, body: report }
   }
@@ -191,9 +218,24 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   let handling = 0
   let drained: (() => void) | undefined
 
+  const writeTimeoutMs = options.writeTimeoutMs ?? WRITE_TIMEOUT_MS
   const server = createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://local').pathname
+    const where = `${req.method ?? 'GET'} ${pathname}`
+    // Once the answer is being written, a client that stops reading is cut off instead of holding it in memory.
+    res.once('prefinish', () => res.setTimeout(writeTimeoutMs, () => res.destroy()))
     const handle = async () => {
-      const pathname = new URL(req.url ?? '/', 'http://local').pathname
+      const emulated = !!sandbox?.owns(pathname) && !ADMIN_PATH.test(pathname)
+      const refusal =
+        browserRefusal(req, policy, emulated) ??
+        (req.method === 'GET' && isTesterAsset(pathname) ? undefined : callerRefusal(req, options.apiKey, internal)) ??
+        (Number(req.headers['content-length']) > maxBody ? tooLarge(maxBody) : undefined)
+      if (refusal) {
+        log(`${where} -> ${refusal.status}: ${refusal.message}`)
+        // Closed after the answer, so nothing past the cap is read to keep the connection.
+        if (refusal.status === 413) res.setHeader('connection', 'close')
+        return send(res, { status: refusal.status, body: { ok: false, error: refusal } })
+      }
       // Served while stopping too: the deliveries being drained still talk to the sandbox.
       if (sandbox?.owns(pathname)) return sandbox.handle(req, res)
       if (stopping) {
@@ -203,26 +245,34 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       }
       handling++
       try {
-        await answer(pathname)
+        await answer()
       } finally {
         if (--handling === 0) drained?.()
       }
     }
-    const answer = async (pathname: string) => {
+    const answer = async () => {
       const asset = req.method === 'GET' ? await testerAsset(pathname) : undefined
       if (asset) {
         res.writeHead(200, { 'content-type': asset.type }).end(asset.body)
         return
       }
       const seen: Secrets = []
-      const hide = (text: string) => redactDeep(text, [...seen, ...secretsOf(sandboxCredentials)])
-      const where = `${req.method ?? 'GET'} ${pathname}`
+      const hide = (text: string) =>
+        redactDeep(text, [...seen, ...secretsOf(sandboxCredentials), options.apiKey, options.clientSecret, internal])
+      // A caller that leaves cancels what it queued: nobody is there to hear how it went.
+      const gone = new AbortController()
+      res.once('close', () => res.writableFinished || gone.abort())
       try {
-        const reply = await routes(req, seen)
+        const reply = await routes(req, seen, gone.signal)
+        if (gone.signal.aborted) throw new ClientGone()
         const failed = describeFailure(reply)
         if (failed) log(`${where} -> ${reply.status}: ${hide(failed)}`)
         send(res, reply)
       } catch (error) {
+        if (error instanceof ClientGone || gone.signal.aborted) {
+          log(`${where}: the client closed the connection before its answer; its queued events were not sent`)
+          return
+        }
         const status = error instanceof RequestError ? error.status : 500
         // Our own refusals are worded for the caller; anything else may quote a body or a token, so it is redacted.
         const message =
@@ -230,6 +280,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
             ? error.message
             : `The local server failed: ${hide(error instanceof Error ? error.message : String(error))}`
         log(`${where} -> ${status}: ${message}`)
+        if (status === 413) res.setHeader('connection', 'close')
         send(res, { status, body: { ok: false, error: { status, message } } })
       }
     }
@@ -266,7 +317,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 type Secrets = (string | undefined)[]
 
 function ownUrl(server: Server, host = '127.0.0.1'): string {
-  return `http://${host}:${(server.address() as AddressInfo).port}`
+  return `http://${hostForUrl(host)}:${(server.address() as AddressInfo).port}`
 }
 
 /** What went wrong in a reply, in one line, or undefined when it went well. */
@@ -281,23 +332,6 @@ function describeFailure(reply: Reply): string | undefined {
   if (typeof error === 'string') return error
   if (isObject(error)) return typeof error.message === 'string' ? error.message : JSON.stringify(error)
   return reply.status >= 400 ? `status ${reply.status}` : undefined
-}
-
-async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const raw = await readBody(req)
-  if (raw.trim() === '') return {}
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw)
-  } catch (error) {
-    // Node's own message can quote the body, tokens included: only the position is passed on.
-    const position = /position (\d+)/.exec((error as Error).message)?.[1]
-    const where =
-      position === undefined ? 'it ends too early or is not JSON at all' : `at character ${Number(position) + 1}`
-    throw new RequestError(400, `The request body is not valid JSON (${where}).`)
-  }
-  if (!isObject(parsed)) throw new RequestError(400, 'The request body must be a JSON object.')
-  return parsed
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

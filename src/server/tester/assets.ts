@@ -17,8 +17,13 @@ export interface Asset {
   body: Buffer
 }
 
+/** Whether a path is one of the Event Tester's static files (served without the API key: they hold no data). */
+export function isTesterAsset(path: string): boolean {
+  return Object.hasOwn(ASSETS, path)
+}
+
 /** Read on each request, so an edited page shows on reload without a restart. */
 export async function testerAsset(path: string): Promise<Asset | undefined> {
-  const asset = ASSETS[path]
+  const asset = isTesterAsset(path) ? ASSETS[path] : undefined
   return asset && { type: asset.type, body: await readFile(join(__dirname, asset.file)) }
 }
