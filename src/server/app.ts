@@ -173,7 +173,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     }
 
     if (second) {
-      if (!Object.hasOwn(action.dynamicFields ?? {}, second)) {
+      // `field` or `field.__keys__`/`field.__values__` (an object field's), and only the action's own dropdowns.
+      const [field, part] = second.split('.', 2)
+      if (!Object.hasOwn(action.dynamicFields ?? {}, field) || ![undefined, '__keys__', '__values__'].includes(part)) {
         const fields = Object.keys(action.dynamicFields ?? {})
         throw new RequestError(404, `No dropdown "${second}" on /${first}. Dropdowns: ${fields.join(', ') || 'none'}.`)
       }
