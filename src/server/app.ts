@@ -236,7 +236,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         log(`${where} -> ${refusal.status}: ${refusal.message}`)
         // Closed after the answer, so nothing past the cap is read to keep the connection.
         if (refusal.status === 413) res.setHeader('connection', 'close')
-        return send(res, { status: refusal.status, body: { ok: false, error: refusal } })
+        const error = { status: refusal.status, message: refusal.message }
+        return send(res, { status: refusal.status, body: { ok: false, error } })
       }
       // Served while stopping too: the deliveries being drained still talk to the sandbox.
       if (sandbox?.owns(pathname)) return sandbox.handle(req, res)
