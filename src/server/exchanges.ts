@@ -34,7 +34,7 @@ const REDACT_DEPTH = 200
 
 /**
  * Every secret replaced by `[redacted]`: in text (as it is, JSON-escaped and URL-encoded, so a token inside a query
- * string or form body is caught), in keys, and a number or boolean that reads as a secret. It walks the value
+ * string or form body is caught), in keys, and a number that reads as a secret. It walks the value
  * instead of editing its JSON text, so no secret (`"true"`, `":"`) can break the result, and it never throws.
  */
 export function redactDeep<T>(value: T, secrets: (string | undefined)[]): T {
@@ -43,8 +43,8 @@ export function redactDeep<T>(value: T, secrets: (string | undefined)[]): T {
   const text = (s: string) => forms.reduce((out, form) => (out.includes(form) ? out.split(form).join('[redacted]') : out), s)
   const walk = (node: unknown, depth: number): unknown => {
     if (typeof node === 'string') return text(node)
-    if (typeof node === 'number' || typeof node === 'boolean' || typeof node === 'bigint')
-      return forms.includes(String(node)) ? '[redacted]' : node
+    // A number can be a secret's value (a numeric password); `true` is the answer's own `ok`, and stays.
+    if (typeof node === 'number' || typeof node === 'bigint') return forms.includes(String(node)) ? '[redacted]' : node
     if (typeof node !== 'object' || node === null) return node
     if (depth > REDACT_DEPTH) return '[too deep to show]'
     const json = (node as { toJSON?: unknown }).toJSON
