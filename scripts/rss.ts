@@ -40,7 +40,9 @@ async function measure(name: string, body: string): Promise<void> {
     env: { ...process.env, PARDOT_SERVER_API_KEY: KEY ?? '' },
     stdio: ['ignore', 'pipe', 'inherit']
   })
-  await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.includes('local server on') && resolve()))
+  await new Promise<void>((resolve) =>
+    child.stdout.on('data', (d: Buffer) => d.includes('local server on') && resolve())
+  )
   const idle = peakMb(child.pid ?? 0)
   const started = Date.now()
   const res = await fetch(`http://127.0.0.1:${PORT}/prospects`, {

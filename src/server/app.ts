@@ -6,22 +6,16 @@ import pardot from '../destinations/pardot'
 import { withLocalTarget } from '../destinations/pardot/pardot-client'
 import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '../sandbox'
 import { send, type Reply } from '../sandbox/http'
-import { ClientGone, parseJsonObject, readCappedBody, RequestError, tooLarge } from './body'
-import { DEFAULT_MAX_BODY_MB, type ServerConfig } from './config'
-import { deliver, failure, type Credentials, type EventOutcome } from './deliver'
+import { ClientGone, parseJsonObject, readCappedBody, RequestError } from './body'
+import { describeFailure, errorReply, isObject } from './replies'
+import type { ServerConfig } from './config'
+import { deliver, failure, type Credentials } from './deliver'
 import { redactDeep } from './exchanges'
 import { ConcurrencyLimiter, DEFAULT_RETRY, type RetryPolicy } from './limiter'
 import { preview } from './preview'
-import {
-  browserRefusal,
-  callerRefusal,
-  checkStartup,
-  escapeControl,
-  hostForUrl,
-  INTERNAL_HEADER,
-  internalToken
-} from './security'
-import { isTesterAsset, testerAsset } from './tester/assets'
+import { createGate, limitWrites, refuse } from './gate'
+import { escapeControl, hostForUrl } from './security'
+import { testerAsset } from './tester/assets'
 import { DEFAULT_SLOW_PARDOT, watchRequests, type SlowPardotPolicy } from './watch'
 
 export interface LocalServerOptions extends Partial<ServerConfig> {
@@ -39,10 +33,6 @@ export interface LocalServerOptions extends Partial<ServerConfig> {
   /** A client that has not taken its answer after this long of no progress is cut off. */
   writeTimeoutMs?: number
 }
-
-/** Long enough for any client that reads; short enough that clients that never read cannot pile up answers. */
-const WRITE_TIMEOUT_MS = 30_000
-const ADMIN_PATH = /^(\/[a-z0-9-]+(\.[a-z0-9-]+)+)?\/sandbox\//i
 
 export interface LocalServer {
   url: string
@@ -62,14 +52,10 @@ export interface LocalServer {
  */
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const target = options.target ?? 'sandbox'
-  const policy = { target, host: options.host ?? '127.0.0.1', apiKey: options.apiKey, allowedHosts: options.allowedHosts }
-  checkStartup(policy)
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_MB * 1024 * 1024
-  const slowPardot = { ...DEFAULT_SLOW_PARDOT, ...options.slowPardot }
-  // The server's own requests to its embedded sandbox carry this mark instead of the caller's key; never sent to Pardot.
-  const internal = internalToken()
-  const definition = watchRequests(pardot as DestinationDefinition<unknown>, slowPardot, target === 'sandbox' ? { [INTERNAL_HEADER]: internal } : {})
   const sandbox = target === 'sandbox' ? new PardotSandbox(options.sandbox) : undefined
+  const gate = createGate({ ...options, target, host: options.host ?? '127.0.0.1' }, sandbox)
+  const slowPardot = { ...DEFAULT_SLOW_PARDOT, ...options.slowPardot }
+  const definition = watchRequests(pardot as DestinationDefinition<unknown>, slowPardot, gate.ownHeaders)
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
   const log = (line: string) => options.log?.(escapeControl(line))
   // The engine refreshes the sandbox token when it expires; the next call picks up the new one.
@@ -129,7 +115,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const method = req.method ?? 'GET'
     if (method === 'GET' && path === '/manifest') return { status: 200, body: definition }
     if (method !== 'POST') throw new RequestError(404, `No route ${method} ${path}.`)
-    const body = parseJsonObject(await readCappedBody(req, maxBody))
+    const body = parseJsonObject(await readCappedBody(req, gate.maxBody))
     const [, first, second] = path.split('/')
 
     if (first === 'authenticate') {
@@ -220,24 +206,15 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   let handling = 0
   let drained: (() => void) | undefined
 
-  const writeTimeoutMs = options.writeTimeoutMs ?? WRITE_TIMEOUT_MS
   const server = createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://local').pathname
     const where = `${req.method ?? 'GET'} ${pathname}`
-    // Once the answer is being written, a client that stops reading is cut off instead of holding it in memory.
-    res.once('prefinish', () => res.setTimeout(writeTimeoutMs, () => res.destroy()))
+    limitWrites(res, options.writeTimeoutMs)
     const handle = async () => {
-      const emulated = !!sandbox?.owns(pathname) && !ADMIN_PATH.test(pathname)
-      const refusal =
-        browserRefusal(req, policy, emulated) ??
-        (req.method === 'GET' && isTesterAsset(pathname) ? undefined : callerRefusal(req, options.apiKey, internal)) ??
-        (Number(req.headers['content-length']) > maxBody ? tooLarge(maxBody) : undefined)
+      const refusal = gate.refusal(req, pathname)
       if (refusal) {
         log(`${where} -> ${refusal.status}: ${refusal.message}`)
-        // Closed after the answer, so nothing past the cap is read to keep the connection.
-        if (refusal.status === 413) res.setHeader('connection', 'close')
-        const error = { status: refusal.status, message: refusal.message }
-        return send(res, { status: refusal.status, body: { ok: false, error } })
+        return refuse(res, refusal)
       }
       // Served while stopping too: the deliveries being drained still talk to the sandbox.
       if (sandbox?.owns(pathname)) return sandbox.handle(req, res)
@@ -260,8 +237,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         return
       }
       const seen: Secrets = []
-      const hide = (text: string) =>
-        redactDeep(text, [...seen, ...secretsOf(sandboxCredentials), options.apiKey, options.clientSecret, internal])
+      const operator = [options.apiKey, options.clientSecret, gate.internal]
+      const hide = (text: string) => redactDeep(text, [...seen, ...secretsOf(sandboxCredentials), ...operator])
       // A caller that leaves cancels what it queued: nobody is there to hear how it went.
       const gone = new AbortController()
       res.once('close', () => res.writableFinished || gone.abort())
@@ -276,15 +253,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
           log(`${where}: the client closed the connection before its answer; its queued events were not sent`)
           return
         }
-        const status = error instanceof RequestError ? error.status : 500
-        // Our own refusals are worded for the caller; anything else may quote a body or a token, so it is redacted.
-        const message =
-          error instanceof RequestError
-            ? error.message
-            : `The local server failed: ${hide(error instanceof Error ? error.message : String(error))}`
-        log(`${where} -> ${status}: ${message}`)
-        if (status === 413) res.setHeader('connection', 'close')
-        send(res, { status, body: { ok: false, error: { status, message } } })
+        const refusal = errorReply(error, hide)
+        log(`${where} -> ${refusal.status}: ${refusal.message}`)
+        refuse(res, refusal)
       }
     }
     withLocalTarget(sandboxUrl(), handle).catch(() => res.destroy())
@@ -321,24 +292,6 @@ type Secrets = (string | undefined)[]
 
 function ownUrl(server: Server, host = '127.0.0.1'): string {
   return `http://${hostForUrl(host)}:${(server.address() as AddressInfo).port}`
-}
-
-/** What went wrong in a reply, in one line, or undefined when it went well. */
-function describeFailure(reply: Reply): string | undefined {
-  const body = isObject(reply.body) ? reply.body : {}
-  const events = Array.isArray(body.events) ? (body.events as EventOutcome[]) : []
-  const failed = events.filter((event) => !event.ok)
-  if (failed.length > 0) {
-    return `${failed.length} of ${events.length} events failed; the first: ${failed[0].error?.message ?? ''}`
-  }
-  const error = body.error
-  if (typeof error === 'string') return error
-  if (isObject(error)) return typeof error.message === 'string' ? error.message : JSON.stringify(error)
-  return reply.status >= 400 ? `status ${reply.status}` : undefined
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function fromOAuth(oauth: Record<string, unknown>): Credentials {

@@ -56,7 +56,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     host: flags.get('host') ?? env.HOST ?? '127.0.0.1',
     maxConcurrency,
     ...(apiKey ? { apiKey } : {}),
-    allowedHosts: allowed.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    allowedHosts: allowed
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
     maxBodyBytes: Math.floor(Number(bodyMb) * 1024 * 1024)
   }
 }

@@ -12,7 +12,14 @@ import { pardotCodeIn, redact } from '../destinations/pardot/errors'
 import { redactDeep, toExchanges, type Exchange } from './exchanges'
 import { backoff, DeadlineExceeded, DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
 import { preview, previewExchanges } from './preview'
-import { AttemptWatch, DEFAULT_SLOW_PARDOT, watched, type SlowPardotPolicy } from './watch'
+import {
+  AttemptWatch,
+  cancelledOutcome,
+  DEFAULT_SLOW_PARDOT,
+  slowOutcome,
+  watched,
+  type SlowPardotPolicy
+} from './watch'
 
 /** Every event matches: the caller chose the action by its URL, as with Segment's `serve`. */
 const MATCH_ALL = 'type = "identify" or type != "identify"'
@@ -74,11 +81,6 @@ const RETRYABLE = (status: number) => status >= 500 || [408, 423, 429].includes(
 
 /** The error code of an event that ran out of time in the server: not refused, so the platform sends it again. */
 export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED'
-/** The error code of an event not sent because its caller closed the connection first. */
-export const CANCELLED = 'CANCELLED'
-/** The error code of an attempt Pardot did not answer within the request's timeout (its request may still land). */
-export const PARDOT_SLOW = 'PARDOT_SLOW'
-
 /** Batch sizes a mapping may ask for (the Batch Size field's bounds); anything else gets the field's default. */
 const BATCH_SIZE = { min: 1, max: 100_000 }
 
@@ -160,10 +162,10 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
     // answers or the ceiling passes: Pardot is still working on it, so a retry in a freed slot would be a sixth.
     return new Promise<EventOutcome>((resolve) => {
       const task = async () => {
-        if (call.signal?.aborted) return cancelled()
+        if (call.signal?.aborted) return cancelledOutcome()
         if (Date.now() >= deadline) return late('the deadline came before it could be sent')
         const timer = setTimeout(() => resolve(late('Pardot had not answered yet')), deadline - Date.now())
-        const watch = new AttemptWatch((ms) => resolve(slow(ms)))
+        const watch = new AttemptWatch((ms) => resolve(slowOutcome(ms)))
         try {
           return await watched(watch, once)
         } finally {
@@ -184,20 +186,6 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
   }
 
   const slowPolicy = call.slowPardot ?? DEFAULT_SLOW_PARDOT
-  const slow = (ms: number): EventOutcome => {
-    const report: FailureReport = {
-      status: 504,
-      code: PARDOT_SLOW,
-      message: `Pardot did not answer within ${ms / 1000} s; the event will be retried once Pardot has answered the request still open.`,
-      retryable: true
-    }
-    return { ok: false, status: report.status, error: report }
-  }
-  const cancelled = (): EventOutcome => {
-    const report = { status: 499, code: CANCELLED, message: 'Not sent: the caller closed the connection.', retryable: true }
-    return { ok: false, status: report.status, error: report }
-  }
-
   const late = (why: string): EventOutcome => {
     const report: FailureReport = {
       status: 504,

@@ -40,7 +40,8 @@ const REDACT_DEPTH = 200
 export function redactDeep<T>(value: T, secrets: (string | undefined)[]): T {
   const forms = secretForms(secrets)
   if (forms.length === 0) return value
-  const text = (s: string) => forms.reduce((out, form) => (out.includes(form) ? out.split(form).join('[redacted]') : out), s)
+  const text = (s: string) =>
+    forms.reduce((out, form) => (out.includes(form) ? out.split(form).join('[redacted]') : out), s)
   const walk = (node: unknown, depth: number): unknown => {
     if (typeof node === 'string') return text(node)
     // A number can be a secret's value (a numeric password); `true` is the answer's own `ok`, and stays.

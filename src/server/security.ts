@@ -114,7 +114,8 @@ function sameOrigin(origin: string, host: string): boolean {
 /** A body declared JSON, or no body and no declared type at all (`curl -X POST …/sandbox/reset`). */
 function isJson(req: IncomingMessage): boolean {
   const type = req.headers['content-type']
-  if (type === undefined) return req.headers['transfer-encoding'] === undefined && !Number(req.headers['content-length'])
+  if (type === undefined)
+    return req.headers['transfer-encoding'] === undefined && !Number(req.headers['content-length'])
   return /^application\/json\s*(;|$)/i.test(type)
 }
 

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { DestinationDefinition, RequestOptions } from '@segment/actions-core'
+import type { EventOutcome } from './deliver'
 
 /**
  * Pardot keeps working on a request after the client stops waiting for it, so a request that timed out still
@@ -103,4 +104,21 @@ export function watchRequests<S>(
       return hooked
     }
   }
+}
+
+/** The error code of an attempt Pardot did not answer within the request's timeout (its request may still land). */
+export const PARDOT_SLOW = 'PARDOT_SLOW'
+/** The error code of an event not sent because its caller closed the connection first. */
+export const CANCELLED = 'CANCELLED'
+
+/** Reported when the request times out, while it stays open: retryable, since it may yet land or fail. */
+export function slowOutcome(ms: number): EventOutcome {
+  const message = `Pardot did not answer within ${ms / 1000} s; the event will be retried once Pardot has answered the request still open.`
+  return { ok: false, status: 504, error: { status: 504, code: PARDOT_SLOW, message, retryable: true } }
+}
+
+/** An event whose caller left before it was sent: not sent at all, so sending it again is safe. */
+export function cancelledOutcome(): EventOutcome {
+  const message = 'Not sent: the caller closed the connection.'
+  return { ok: false, status: 499, error: { status: 499, code: CANCELLED, message, retryable: true } }
 }

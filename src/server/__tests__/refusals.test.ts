@@ -109,7 +109,9 @@ describe('bounded answers', () => {
   it('echoes a preview of a large field, not the field', async () => {
     const local = await start()
     const big = 'x'.repeat(1_000_000)
-    const answer = await post(local, '/prospects', { payload: { ...event(), traits: { ...event().traits, title: big } } })
+    const answer = await post(local, '/prospects', {
+      payload: { ...event(), traits: { ...event().traits, title: big } }
+    })
     expect(answer.text.length).toBeLessThan(100_000)
     expect(answer.text).toContain('[990000 more characters not shown]')
   })

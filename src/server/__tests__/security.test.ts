@@ -65,12 +65,17 @@ describe('browser safety, with no key set', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ payload: event })
     })
-    const reset = await fetch(`${local.url}/sandbox/reset`, { method: 'POST', headers: { origin: 'http://evil.example' } })
+    const reset = await fetch(`${local.url}/sandbox/reset`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example' }
+    })
     expect(reset.status).toBe(403)
     expect(local.sandbox?.prospects()).toHaveLength(1)
     const same = await fetch(`${local.url}/manifest`, { headers: { origin: local.url } })
     expect(same.status).toBe(200)
-    expect([...same.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([])
+    const names: string[] = []
+    same.headers.forEach((_, name) => names.push(name))
+    expect(names.filter((name) => name.startsWith('access-control-'))).toEqual([])
     const preflight = await fetch(`${local.url}/prospects`, { method: 'OPTIONS', headers: { origin: local.url } })
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
   })
@@ -124,7 +129,11 @@ describe('caller authentication', () => {
     })
     const stranger = { payload: event, auth: { accessToken: 'expired', refreshToken: SANDBOX_DEFAULTS.refreshToken } }
     const json = { 'content-type': 'application/json' }
-    const refused = await fetch(`${local.url}/prospects`, { method: 'POST', headers: json, body: JSON.stringify(stranger) })
+    const refused = await fetch(`${local.url}/prospects`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(stranger)
+    })
     expect(refused.status).toBe(401)
     const wrongKey = { ...json, authorization: 'Bearer not-the-key' }
     expect((await fetch(`${local.url}/manifest`, { headers: wrongKey })).status).toBe(401)
@@ -138,7 +147,11 @@ describe('caller authentication', () => {
     expect((await fetch(`${local.url}/tester/api.js`)).status).toBe(200)
 
     const withKey = { ...json, authorization: `Bearer ${KEY}` }
-    const sent = await fetch(`${local.url}/prospects`, { method: 'POST', headers: withKey, body: JSON.stringify(stranger) })
+    const sent = await fetch(`${local.url}/prospects`, {
+      method: 'POST',
+      headers: withKey,
+      body: JSON.stringify(stranger)
+    })
     const report = (await sent.json()) as DeliveryReport
     expect(report).toMatchObject({ ok: true, tokenRefreshed: true })
   })

@@ -23,7 +23,10 @@ describe('slow Pardot', () => {
       sandbox: { faults: { rateSlow: 1, slowMs: 10_600 } },
       retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, budgetMs: 60_000, quotaPauseMs: 1, deadlineMs: 12_500 }
     })
-    const payload = Array.from({ length: 5 }, (_, i) => ({ type: 'identify', traits: { email: `slow${i}@example.com` } }))
+    const payload = Array.from({ length: 5 }, (_, i) => ({
+      type: 'identify',
+      traits: { email: `slow${i}@example.com` }
+    }))
     const res = await fetch(`${local.url}/prospects`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
