@@ -52,7 +52,6 @@ async function measure(name: string, body: string): Promise<void> {
   })
   const answer = await res.text()
   const peak = peakMb(child.pid ?? 0)
-  if (process.env.RSS_DEBUG) console.log(answer.slice(0, 600))
   child.kill('SIGKILL')
   const mb = (n: number) => `${n.toFixed(0)} MB`
   console.log(

@@ -1,5 +1,6 @@
 import { startLocalServer, type LocalServer } from '../app'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
+import { DEFAULT_MAX_BODY_MB } from '../config'
 import type { DeliveryReport } from '../deliver'
 
 /** Every input refused cleanly, and what a caller's answer and the operator's log may hold. */
@@ -175,5 +176,33 @@ describe('/sandbox/config', () => {
     expect(res.status).toBe(400)
     expect(((await res.json()) as { field: string }).field).toBe(field)
     expect(local.sandbox?.state.options.maxConcurrent).toBe(5)
+  })
+})
+
+describe('the default body cap', () => {
+  it('fits a 100,000-event batch of typical identify events (as a server-side Segment library sends them)', () => {
+    const identify = (i: number) => ({
+      type: 'identify',
+      userId: `user-${100000 + i}`,
+      anonymousId: `5f0e3c1a-8d7b-4f2e-9a61-0c4b7e2d${String(i).padStart(4, '0')}`,
+      messageId: `api-2f8a1c3e-7b4d-4e9f-a6c2-${String(i).padStart(12, '0')}`,
+      timestamp: '2026-11-30T01:00:00.000Z',
+      context: { library: { name: 'analytics-node', version: '2.1.2' } },
+      traits: {
+        email: `ann.lee${i}@example.com`,
+        first_name: 'Ann',
+        last_name: 'Lee',
+        title: 'CTO',
+        company: 'Acme Corp',
+        phone: '+1 415 555 0100'
+      }
+    })
+    const body = JSON.stringify({
+      payload: Array.from({ length: 100_000 }, (_, i) => identify(i)),
+      mapping: { enable_batching: true, batch_size: 10_000 },
+      useDefaultMappings: true
+    })
+    // About 40 MB against the 50 MiB (52.4 MB) cap.
+    expect(Buffer.byteLength(body)).toBeLessThan(DEFAULT_MAX_BODY_MB * 1024 * 1024 * 0.8)
   })
 })
