@@ -56,7 +56,15 @@ export function refuse(res: ServerResponse, refusal: Refusal): void {
   send(res, { status: refusal.status, body: { ok: false, error } })
 }
 
-/** Once the answer is being written, a client that stops reading is cut off instead of holding it in memory. */
+/**
+ * Once the answer is being written, a client that stops reading is cut off instead of holding it in memory. The
+ * timer is the socket's, so it is cleared once the answer is out: the next request on a kept-alive connection may
+ * rightly be quiet for a long delivery.
+ */
 export function limitWrites(res: ServerResponse, ms = WRITE_TIMEOUT_MS): void {
-  res.once('prefinish', () => res.setTimeout(ms, () => res.destroy()))
+  res.once('prefinish', () => {
+    const socket = res.socket
+    res.setTimeout(ms, () => res.destroy())
+    res.once('finish', () => socket?.setTimeout(0))
+  })
 }

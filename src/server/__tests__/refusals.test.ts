@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net'
 import { startLocalServer, type LocalServer } from '../app'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
 import { DEFAULT_MAX_BODY_MB } from '../config'
@@ -148,6 +149,26 @@ describe('a client that leaves', () => {
     expect(logged.join('\n')).toContain('POST /prospects: the client closed the connection before its answer')
     expect(logged.join('\n')).not.toContain('-> 500')
   })
+})
+
+describe('a client that does not read its answer', () => {
+  it('is cut off after the write timeout instead of holding the answer', async () => {
+    const local = await start({ writeTimeoutMs: 300 })
+    // A prospect large enough that its listing (20 MB) cannot sit in the sockets' buffers.
+    await post(local, '/prospects', { payload: { ...event(), traits: { ...event().traits, first_name: 'x'.repeat(20e6) } } })
+    const port = Number(new URL(local.url).port)
+    const { connect } = await import('node:net')
+    const serverSide = new Promise<Socket>((resolve) => local.server.once('connection', resolve))
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`GET /sandbox/prospects HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`)
+    })
+    socket.on('error', () => undefined)
+    socket.pause()
+    await sleep(2000)
+    const cut = (await serverSide).destroyed
+    socket.destroy()
+    expect(cut).toBe(true)
+  }, 20_000)
 })
 
 describe('/sandbox/config', () => {
