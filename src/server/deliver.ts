@@ -81,6 +81,7 @@ const RETRYABLE = (status: number) => status >= 500 || [408, 423, 429].includes(
 
 /** The error code of an event that ran out of time in the server: not refused, so the platform sends it again. */
 export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED'
+
 /** Batch sizes a mapping may ask for (the Batch Size field's bounds); anything else gets the field's default. */
 const BATCH_SIZE = { min: 1, max: 100_000 }
 
@@ -248,11 +249,11 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
     const events = await Promise.all(call.payload.map(one))
     report = { ok: events.every((e) => e.ok), status: 200, events }
   }
-  // Everything that can quote the caller's values is redacted, so no payload value can confirm a guessed secret.
-  // Cut to the preview first, then redacted once: a 10 MB CSV is not searched for secrets it will not show.
-  const exchanges = previewExchanges(toExchanges(destination.responses, []))
-  const answer = { ...report, payload: preview(mapped(mapping, call.payload)), ...exchanges, tokenRefreshed, retries }
-  return redactDeep(answer, secrets())
+  // Redacted before the preview cuts anything, so no cut leaves half a secret showing; then the whole answer once
+  // more, so a payload value equal to a secret is hidden everywhere, not only where the request quotes it.
+  const exchanges = previewExchanges(toExchanges(destination.responses, secrets()))
+  const payload = preview(redactDeep(mapped(mapping, call.payload), secrets()))
+  return redactDeep({ ...report, payload, ...exchanges, tokenRefreshed, retries }, secrets())
 }
 
 /** An attempt cut short by the deadline says what the one before it met, which is what the user can act on. */

@@ -37,3 +37,14 @@ describe('redactDeep', () => {
     expect(redactDeep(value, [undefined, 'abc'])).toBe(value)
   })
 })
+
+describe('a preview of a redacted answer', () => {
+  it('never shows part of a secret that straddles the cut', async () => {
+    const { preview } = await import('../preview')
+    const secret = 'SECRET-TOKEN-0123456789'
+    const text = `${'x'.repeat(9_990)}${secret}${'y'.repeat(100)}`
+    const shown = preview(redactDeep({ body: text }, [secret]))
+    expect(shown.body).not.toContain('SECRET')
+    expect(shown.body).toContain('more characters not shown')
+  })
+})
