@@ -3,6 +3,9 @@
  * injected 5xx, code 66, slow answers, a daily quota that runs out and then recovers (code 122), and access tokens
  * that expire every few seconds. Loopback only; bounded in count and time.
  * Options: --events 5000  --max-seconds 300  --seed 42
+ *   --slow: slow Pardot instead: 2% of answers come after 11 s, past the request timeout (10 s), nothing else injected,
+ *           1,000 events unless --events says otherwise. A request that timed out must keep its slot until Pardot
+ *           answers, so the sandbox still never sees more than 5 at once.
  */
 import { startLocalServer } from '../src/server/app'
 import type { DeliveryReport, EventOutcome } from '../src/server/deliver'
@@ -13,7 +16,10 @@ function option(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback
 }
 
-const EVENTS = option('events', 5000)
+const SLOW = process.argv.includes('--slow')
+/** Slower than actions-core's request timeout (10 s), so every slow answer comes after the request timed out. */
+const SLOW_MS = 11_000
+const EVENTS = option('events', SLOW ? 1000 : 5000)
 const MAX_SECONDS = option('max-seconds', 300)
 const SEED = option('seed', 42)
 const POST_SIZE = 100
@@ -21,15 +27,17 @@ const PARALLEL_POSTS = 10
 const CLIENT_ROUNDS = 5
 
 async function main() {
-  const quotaAt = Math.floor(EVENTS * 0.3)
+  const quotaAt = SLOW ? Number.MAX_SAFE_INTEGER : Math.floor(EVENTS * 0.3)
   const local = await startLocalServer({
     port: 0,
-    sandbox: {
-      tokenTtlMs: 3000,
-      latencyMs: 2,
-      dailyQuota: quotaAt,
-      faults: { rate5xx: 0.05, rate66: 0.05, rateSlow: 0.02, slowMs: 800, seed: SEED }
-    }
+    sandbox: SLOW
+      ? { latencyMs: 2, faults: { rateSlow: 0.02, slowMs: SLOW_MS, seed: SEED } }
+      : {
+          tokenTtlMs: 3000,
+          latencyMs: 2,
+          dailyQuota: quotaAt,
+          faults: { rate5xx: 0.05, rate66: 0.05, rateSlow: 0.02, slowMs: 800, seed: SEED }
+        }
   })
   const sandbox = local.sandbox
   if (!sandbox) throw new Error('The soak needs the embedded sandbox.')
@@ -131,7 +139,8 @@ async function main() {
     ['API calls', stats.totalApiCalls],
     ['wall time (s)', seconds.toFixed(1)]
   ]
-  console.log(`Soak: ${EVENTS} events, seed ${SEED}`)
+  const scenario = SLOW ? `, slow Pardot (2% of answers after ${SLOW_MS / 1000} s; request timeout 10 s)` : ''
+  console.log(`Soak: ${EVENTS} events, seed ${SEED}${scenario}`)
   for (const [name, value] of lines) console.log(`  ${name.padEnd(52)} ${value}`)
   for (const failure of finalFailures.slice(0, 5)) console.log(`  final failure: ${failure.error?.message ?? ''}`)
   const met = Object.values(targets).every(Boolean)

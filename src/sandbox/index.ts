@@ -4,6 +4,7 @@ import { externalActivityRoutes } from './external-activities'
 import { dice, rollFault } from './limits'
 import { OAuthFault, PardotFault, parseJsonBody, readBody, Router, send, splitHost, type RequestInfo } from './http'
 import { customFieldRoutes } from './custom-fields'
+import { checkConfig, ConfigError } from './config-check'
 import { listRoutes } from './lists'
 import { oauthRoutes } from './oauth'
 import { importRoutes } from './imports'
@@ -216,13 +217,24 @@ export class PardotSandbox {
       case 'GET /sandbox/stats':
         return { status: 200, body: this.stats() }
       case 'POST /sandbox/config':
-        this.configure(info.json() as Partial<SandboxOptions>)
-        return { status: 204 }
+        return this.configureFrom(info)
       case 'POST /sandbox/expire-tokens':
         this.state.expireAccessTokens()
         return { status: 204 }
       default:
         return { status: 404, body: { message: `No sandbox route ${route}` } }
+    }
+  }
+
+  /** Every value checked before any is applied, so a refused body changes nothing. */
+  private configureFrom(info: RequestInfo) {
+    try {
+      this.configure(checkConfig(info.json()))
+      return { status: 204 }
+    } catch (error) {
+      if (error instanceof ConfigError) return { status: 400, body: { field: error.field, message: error.message } }
+      if (error instanceof PardotFault) return { status: 400, body: { message: 'The body is not valid JSON.' } }
+      throw error
     }
   }
 

@@ -5,13 +5,19 @@ import { Destination } from '@segment/actions-core'
 import pardot from '../destinations/pardot'
 import { withLocalTarget } from '../destinations/pardot/pardot-client'
 import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '../sandbox'
-import { readBody, send, type Reply } from '../sandbox/http'
+import { send, type Reply } from '../sandbox/http'
+import { ClientGone, parseJsonObject, readCappedBody, RequestError } from './body'
+import { describeFailure, errorReply, isObject } from './replies'
 import type { ServerConfig } from './config'
-import { deliver, failure, type Credentials, type EventOutcome } from './deliver'
+import { deliver, failure, type Credentials } from './deliver'
 import { redactDeep } from './exchanges'
 import { ConcurrencyLimiter, DEFAULT_RETRY, type RetryPolicy } from './limiter'
 import { TokenStore, withTokenStore } from './tokens'
+import { preview } from './preview'
+import { createGate, limitWrites, refuse } from './gate'
+import { escapeControl, hostForUrl } from './security'
 import { testerAsset } from './tester/assets'
+import { DEFAULT_SLOW_PARDOT, watchRequests, type SlowPardotPolicy } from './watch'
 
 export interface LocalServerOptions extends Partial<ServerConfig> {
   sandbox?: SandboxOptions
@@ -23,6 +29,10 @@ export interface LocalServerOptions extends Partial<ServerConfig> {
   clientSecret?: string
   /** Where a line about each failed request goes (secrets redacted); nothing is logged without it. */
   log?: (line: string) => void
+  /** How long a request Pardot is slow to answer keeps its slot (tests shorten it). */
+  slowPardot?: Partial<SlowPardotPolicy>
+  /** A client that has not taken its answer after this long of no progress is cut off. */
+  writeTimeoutMs?: number
 }
 
 export interface LocalServer {
@@ -37,15 +47,6 @@ export interface LocalServer {
   close(options?: { drainMs?: number }): Promise<void>
 }
 
-class RequestError extends Error {
-  constructor(
-    readonly status: number,
-    message: string
-  ) {
-    super(message)
-  }
-}
-
 /**
  * The destination behind routes shaped like Segment's actions CLI `serve`, plus (by default) the
  * embedded Pardot sandbox on the same port. The target is operator configuration only.
@@ -55,10 +56,16 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   // Token refreshes go through one store per server: a refresh token it exchanged is never sent again, since with
   // rotation on Salesforce would revoke the whole token family (docs/pardot-api.md, "OAuth").
   const tokens = new TokenStore()
-  const definition = withTokenStore(pardot as DestinationDefinition<unknown>, tokens)
   const sandbox = target === 'sandbox' ? new PardotSandbox(options.sandbox) : undefined
+  const gate = createGate({ ...options, target, host: options.host ?? '127.0.0.1' }, sandbox)
+  const slowPardot = { ...DEFAULT_SLOW_PARDOT, ...options.slowPardot }
+  const definition = watchRequests(
+    withTokenStore(pardot as DestinationDefinition<unknown>, tokens),
+    slowPardot,
+    gate.ownHeaders
+  )
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
-  const log = options.log ?? (() => undefined)
+  const log = (line: string) => options.log?.(escapeControl(line))
   // The engine refreshes the sandbox token when it expires; the next call picks up the new one.
   const sandboxCredentials: Credentials = {
     accessToken: SANDBOX_DEFAULTS.accessToken,
@@ -72,7 +79,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const credentialsFor = (auth: unknown, seen: Secrets): { credentials: Credentials } => {
     if (auth !== undefined) {
       if (!isObject(auth)) throw new RequestError(400, '"auth" must be an object: {accessToken, refreshToken}.')
-      const given = { clientId: options.clientId, clientSecret: options.clientSecret, ...(auth as Credentials) }
+      // The operator's client id and secret serve only callers who proved themselves with the key: without a key
+      // (loopback and the sandbox only), a caller's own refresh token is refreshed with the caller's own secret.
+      const operator = options.apiKey ? { clientId: options.clientId, clientSecret: options.clientSecret } : {}
+      const given = { ...operator, ...(auth as Credentials) }
       // A caller that still sends the tokens it connected with gets the newest of their family, kept by this server.
       const credentials = tokens.latest(given)
       seen.push(...secretsOf(given), ...secretsOf(credentials))
@@ -109,13 +119,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     return rest as JSONObject
   }
 
-  const routes = async (req: IncomingMessage, seen: Secrets): Promise<Reply> => {
+  const routes = async (req: IncomingMessage, seen: Secrets, signal: AbortSignal): Promise<Reply> => {
     const url = new URL(req.url ?? '/', 'http://local')
     const path = url.pathname.replace(/\/+$/, '') || '/'
     const method = req.method ?? 'GET'
     if (method === 'GET' && path === '/manifest') return { status: 200, body: definition }
     if (method !== 'POST') throw new RequestError(404, `No route ${method} ${path}.`)
-    const body = await jsonBody(req)
+    const body = parseJsonObject(await readCappedBody(req, gate.maxBody))
     const [, first, second] = path.split('/')
 
     if (first === 'authenticate') {
@@ -151,13 +161,20 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       }
     }
 
-    const action = definition.actions[first]
+    // Own keys only: `/constructor` and `/toString` name no action, whatever Object.prototype holds.
+    const action = Object.hasOwn(definition.actions, first) ? definition.actions[first] : undefined
     if (!action) {
       const known = ['manifest', 'authenticate', 'refreshAccessToken', ...Object.keys(definition.actions)]
       throw new RequestError(404, `No action "${first}". Routes: ${known.map((r) => `/${r}`).join(', ')}.`)
     }
 
     if (second) {
+      // `field` or `field.__keys__`/`field.__values__` (an object field's), and only the action's own dropdowns.
+      const [field, part] = second.split('.', 2)
+      if (!Object.hasOwn(action.dynamicFields ?? {}, field) || ![undefined, '__keys__', '__values__'].includes(part)) {
+        const fields = Object.keys(action.dynamicFields ?? {})
+        throw new RequestError(404, `No dropdown "${second}" on /${first}. Dropdowns: ${fields.join(', ') || 'none'}.`)
+      }
       const { credentials } = credentialsFor(body.auth, seen)
       const answer = await new Destination(definition).executeDynamicField(first, second, {
         settings: settingsFor(body.settings),
@@ -166,7 +183,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         page: typeof body.page === 'string' ? body.page : undefined
       })
       // A dropdown's error is Pardot's answer in words, which may quote what it was sent.
-      return { status: 200, body: redactDeep(answer, [...seen, ...secretsOf(credentials)]) }
+      return { status: 200, body: preview(redactDeep(answer, [...seen, ...secretsOf(credentials)])) }
     }
 
     const payload = body.payload
@@ -185,7 +202,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       useDefaultMappings: body.useDefaultMappings === true,
       credentials,
       limiter,
-      retry: { ...DEFAULT_RETRY, ...options.retry }
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+      slowPardot,
+      signal
     })
     return { status: report.ok || Array.isArray(payload) ? 200 : report.status, body: report }
   }
@@ -198,8 +217,15 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   let drained: (() => void) | undefined
 
   const server = createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://local').pathname
+    const where = `${req.method ?? 'GET'} ${pathname}`
+    limitWrites(res, options.writeTimeoutMs)
     const handle = async () => {
-      const pathname = new URL(req.url ?? '/', 'http://local').pathname
+      const refusal = gate.refusal(req, pathname)
+      if (refusal) {
+        log(`${where} -> ${refusal.status}: ${refusal.message}`)
+        return refuse(res, refusal)
+      }
       // Served while stopping too: the deliveries being drained still talk to the sandbox.
       if (sandbox?.owns(pathname)) return sandbox.handle(req, res)
       if (stopping) {
@@ -209,34 +235,37 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       }
       handling++
       try {
-        await answer(pathname)
+        await answer()
       } finally {
         if (--handling === 0) drained?.()
       }
     }
-    const answer = async (pathname: string) => {
+    const answer = async () => {
       const asset = req.method === 'GET' ? await testerAsset(pathname) : undefined
       if (asset) {
         res.writeHead(200, { 'content-type': asset.type }).end(asset.body)
         return
       }
       const seen: Secrets = []
-      const hide = (text: string) => redactDeep(text, [...seen, ...secretsOf(sandboxCredentials)])
-      const where = `${req.method ?? 'GET'} ${pathname}`
+      const operator = [options.apiKey, options.clientSecret, gate.internal]
+      const hide = (text: string) => redactDeep(text, [...seen, ...secretsOf(sandboxCredentials), ...operator])
+      // A caller that leaves cancels what it queued: nobody is there to hear how it went.
+      const gone = new AbortController()
+      res.once('close', () => res.writableFinished || gone.abort())
       try {
-        const reply = await routes(req, seen)
+        const reply = await routes(req, seen, gone.signal)
+        if (gone.signal.aborted) throw new ClientGone()
         const failed = describeFailure(reply)
         if (failed) log(`${where} -> ${reply.status}: ${hide(failed)}`)
         send(res, reply)
       } catch (error) {
-        const status = error instanceof RequestError ? error.status : 500
-        // Our own refusals are worded for the caller; anything else may quote a body or a token, so it is redacted.
-        const message =
-          error instanceof RequestError
-            ? error.message
-            : `The local server failed: ${hide(error instanceof Error ? error.message : String(error))}`
-        log(`${where} -> ${status}: ${message}`)
-        send(res, { status, body: { ok: false, error: { status, message } } })
+        if (error instanceof ClientGone || gone.signal.aborted) {
+          log(`${where}: the client closed the connection before its answer; its queued events were not sent`)
+          return
+        }
+        const refusal = errorReply(error, hide)
+        log(`${where} -> ${refusal.status}: ${refusal.message}`)
+        refuse(res, refusal)
       }
     }
     withLocalTarget(sandboxUrl(), handle).catch(() => res.destroy())
@@ -272,42 +301,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 type Secrets = (string | undefined)[]
 
 function ownUrl(server: Server, host = '127.0.0.1'): string {
-  return `http://${host}:${(server.address() as AddressInfo).port}`
-}
-
-/** What went wrong in a reply, in one line, or undefined when it went well. */
-function describeFailure(reply: Reply): string | undefined {
-  const body = isObject(reply.body) ? reply.body : {}
-  const events = Array.isArray(body.events) ? (body.events as EventOutcome[]) : []
-  const failed = events.filter((event) => !event.ok)
-  if (failed.length > 0) {
-    return `${failed.length} of ${events.length} events failed; the first: ${failed[0].error?.message ?? ''}`
-  }
-  const error = body.error
-  if (typeof error === 'string') return error
-  if (isObject(error)) return typeof error.message === 'string' ? error.message : JSON.stringify(error)
-  return reply.status >= 400 ? `status ${reply.status}` : undefined
-}
-
-async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const raw = await readBody(req)
-  if (raw.trim() === '') return {}
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw)
-  } catch (error) {
-    // Node's own message can quote the body, tokens included: only the position is passed on.
-    const position = /position (\d+)/.exec((error as Error).message)?.[1]
-    const where =
-      position === undefined ? 'it ends too early or is not JSON at all' : `at character ${Number(position) + 1}`
-    throw new RequestError(400, `The request body is not valid JSON (${where}).`)
-  }
-  if (!isObject(parsed)) throw new RequestError(400, 'The request body must be a JSON object.')
-  return parsed
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+  return `http://${hostForUrl(host)}:${(server.address() as AddressInfo).port}`
 }
 
 function fromOAuth(oauth: Record<string, unknown>): Credentials {

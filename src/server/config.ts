@@ -6,10 +6,19 @@ export interface ServerConfig {
   port: number
   /** Requests in flight to Pardot per business unit. Pardot allows 5; less leaves room for other integrations. */
   maxConcurrency: number
+  /** The key callers send as `Authorization: Bearer <key>`; required beyond loopback or against real Pardot. */
+  apiKey?: string
+  /** Host names callers may use besides the bound address and localhost (a proxy's public name, say). */
+  allowedHosts: string[]
+  /** The largest request body taken, in bytes; a larger one is answered 413 unread. */
+  maxBodyBytes: number
 }
 
-const FLAGS = ['target', 'port', 'host', 'max-concurrency']
-const USE = 'use --target, --port, --host or --max-concurrency'
+/** 50 MB: a 100,000-event batch of typical identify events (Segment's context included) is about 45 MB. */
+export const DEFAULT_MAX_BODY_MB = 50
+
+const FLAGS = ['target', 'port', 'host', 'max-concurrency', 'api-key', 'allowed-hosts', 'max-body-mb']
+const USE = 'use --target, --port, --host, --max-concurrency, --api-key, --allowed-hosts or --max-body-mb'
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): ServerConfig {
   const flags = new Map<string, string>()
@@ -35,5 +44,22 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       `Max concurrency "${concurrency}" is not a whole number from 1 to 5 (Pardot allows 5 requests at once per business unit).`
     )
   }
-  return { target, port, host: flags.get('host') ?? env.HOST ?? '127.0.0.1', maxConcurrency }
+  const bodyMb = flags.get('max-body-mb') ?? env.PARDOT_SERVER_MAX_BODY_MB ?? String(DEFAULT_MAX_BODY_MB)
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(bodyMb) || !(Number(bodyMb) > 0 && Number(bodyMb) <= 1024)) {
+    throw new Error(`Max body "${bodyMb}" is not a number of megabytes from 0 to 1024.`)
+  }
+  const apiKey = flags.get('api-key') ?? env.PARDOT_SERVER_API_KEY
+  const allowed = flags.get('allowed-hosts') ?? env.PARDOT_SERVER_ALLOWED_HOSTS ?? ''
+  return {
+    target,
+    port,
+    host: flags.get('host') ?? env.HOST ?? '127.0.0.1',
+    maxConcurrency,
+    ...(apiKey ? { apiKey } : {}),
+    allowedHosts: allowed
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    maxBodyBytes: Math.floor(Number(bodyMb) * 1024 * 1024)
+  }
 }

@@ -9,8 +9,17 @@ import {
   transform
 } from '@segment/actions-core'
 import { pardotCodeIn, redact } from '../destinations/pardot/errors'
-import { toExchanges, type Exchange } from './exchanges'
+import { redactDeep, toExchanges, type Exchange } from './exchanges'
 import { backoff, DeadlineExceeded, DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
+import { preview, previewExchanges } from './preview'
+import {
+  AttemptWatch,
+  cancelledOutcome,
+  DEFAULT_SLOW_PARDOT,
+  slowOutcome,
+  watched,
+  type SlowPardotPolicy
+} from './watch'
 
 /** Every event matches: the caller chose the action by its URL, as with Segment's `serve`. */
 const MATCH_ALL = 'type = "identify" or type != "identify"'
@@ -33,6 +42,10 @@ export interface ActionCall {
   /** Shared by all calls: keeps requests in flight per business unit under Pardot's limit. */
   limiter?: ConcurrencyLimiter
   retry?: RetryPolicy
+  /** How long a request Pardot is slow to answer keeps its slot. */
+  slowPardot?: SlowPardotPolicy
+  /** Aborted when the caller leaves: what is still queued is not sent (what was sent is not undone). */
+  signal?: AbortSignal
 }
 
 export interface FailureReport {
@@ -53,7 +66,10 @@ export interface DeliveryReport extends EventOutcome {
   /** What the mapping made of the event (an array for an array of events), before the action's checks. */
   payload?: JSONObject | JSONObject[]
   events?: EventOutcome[]
+  /** A bounded preview: as many exchanges as the answer's bound allows. */
   requests: Exchange[]
+  /** Exchanges made but left out of `requests` by the bound. */
+  requestsNotShown?: number
   tokenRefreshed: boolean
   /** Attempts repeated after a retryable answer, within the retry policy. */
   retries: number
@@ -143,14 +159,20 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
     // with the limiter's own reason. Work still running at the deadline finishes in the background, holding its
     // slot until Pardot answers (so the limit still holds), while the caller hears now; an upsert by email is
     // idempotent, so the platform's resend does no harm.
+    // A request Pardot is slow to answer is reported now (retryable) but stays open, holding the slot, until Pardot
+    // answers or the ceiling passes: Pardot is still working on it, so a retry in a freed slot would be a sixth.
     return new Promise<EventOutcome>((resolve) => {
       const task = async () => {
+        if (call.signal?.aborted) return cancelledOutcome()
         if (Date.now() >= deadline) return late('the deadline came before it could be sent')
         const timer = setTimeout(() => resolve(late('Pardot had not answered yet')), deadline - Date.now())
+        const watch = new AttemptWatch((ms) => resolve(slowOutcome(ms)))
         try {
-          return await once()
+          return await watched(watch, once)
         } finally {
           clearTimeout(timer)
+          const hold = watch.holdFor(slowPolicy)
+          if (hold > 0) await sleep(hold)
         }
       }
       ;(call.limiter ? call.limiter.run(businessUnit, task, deadline, caller) : task()).then(
@@ -164,6 +186,7 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
     })
   }
 
+  const slowPolicy = call.slowPardot ?? DEFAULT_SLOW_PARDOT
   const late = (why: string): EventOutcome => {
     const report: FailureReport = {
       status: 504,
@@ -183,7 +206,7 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
     let outcomes = await run()
     for (let n = 1; n < policy.attempts; n++) {
       const failed = outcomes.flatMap((o, i) => (!o.ok && o.error?.retryable ? [i] : []))
-      if (failed.length === 0) break
+      if (failed.length === 0 || call.signal?.aborted) break
       const delay = backoff(policy, n)
       if (Date.now() - started + delay > policy.budgetMs || Date.now() + delay >= deadline) break
       await sleep(delay)
@@ -226,8 +249,11 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
     const events = await Promise.all(call.payload.map(one))
     report = { ok: events.every((e) => e.ok), status: 200, events }
   }
-  const requests = toExchanges(destination.responses, secrets())
-  return { ...report, payload: mapped(mapping, call.payload), requests, tokenRefreshed, retries }
+  // Redacted before the preview cuts anything, so no cut leaves half a secret showing; then the whole answer once
+  // more, so a payload value equal to a secret is hidden everywhere, not only where the request quotes it.
+  const exchanges = previewExchanges(toExchanges(destination.responses, secrets()))
+  const payload = preview(redactDeep(mapped(mapping, call.payload), secrets()))
+  return redactDeep({ ...report, payload, ...exchanges, tokenRefreshed, retries }, secrets())
 }
 
 /** An attempt cut short by the deadline says what the one before it met, which is what the user can act on. */

@@ -1,4 +1,5 @@
 import type { DecoratedResponse } from '@segment/actions-core'
+import { INTERNAL_HEADER } from './security'
 
 /** One request the destination made and the answer it got, as a user of the local server sees it. */
 export interface Exchange {
@@ -6,7 +7,7 @@ export interface Exchange {
   response: { status: number; headers: Record<string, string>; body?: unknown }
 }
 
-const HIDDEN_HEADERS = new Set(['authorization'])
+const HIDDEN_HEADERS = new Set(['authorization', INTERNAL_HEADER])
 
 /** Turns the engine's recorded responses into exchanges, with every secret replaced by `[redacted]`. */
 export function toExchanges(responses: DecoratedResponse[], secrets: (string | undefined)[]): Exchange[] {
@@ -15,7 +16,7 @@ export function toExchanges(responses: DecoratedResponse[], secrets: (string | u
     const request = response.request
     const headers: Record<string, string> = {}
     request.headers.forEach((value, name) => {
-      headers[name] = HIDDEN_HEADERS.has(name) ? value.replace(/^(Bearer\s+).+$/i, '$1[redacted]') : value
+      headers[name] = HIDDEN_HEADERS.has(name) ? value.replace(/^(Bearer\s+)?.+$/i, '$1[redacted]') : value
     })
     const options = response.options as { json?: unknown; body?: unknown }
     const body = options.json ?? (typeof options.body === 'string' ? options.body : options.body?.toString())
@@ -28,11 +29,48 @@ export function toExchanges(responses: DecoratedResponse[], secrets: (string | u
   })
 }
 
+/** Past this depth a value is replaced, not walked: the body check keeps callers' values far shallower. */
+const REDACT_DEPTH = 200
+
+/**
+ * Every secret replaced by `[redacted]`: in text (as it is, JSON-escaped and URL-encoded, so a token inside a query
+ * string or form body is caught), in keys, and a number that reads as a secret. It walks the value
+ * instead of editing its JSON text, so no secret (`"true"`, `":"`) can break the result, and it never throws.
+ */
 export function redactDeep<T>(value: T, secrets: (string | undefined)[]): T {
-  const real = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4)
-  if (real.length === 0) return value
-  const text = JSON.stringify(value)
-  if (text === undefined) return value
-  const clean = real.reduce((out, secret) => out.split(JSON.stringify(secret).slice(1, -1)).join('[redacted]'), text)
-  return JSON.parse(clean) as T
+  const forms = secretForms(secrets)
+  if (forms.length === 0) return value
+  const text = (s: string) =>
+    forms.reduce((out, form) => (out.includes(form) ? out.split(form).join('[redacted]') : out), s)
+  const walk = (node: unknown, depth: number): unknown => {
+    if (typeof node === 'string') return text(node)
+    // A number can be a secret's value (a numeric password); `true` is the answer's own `ok`, and stays.
+    if (typeof node === 'number' || typeof node === 'bigint') return forms.includes(String(node)) ? '[redacted]' : node
+    if (typeof node !== 'object' || node === null) return node
+    if (depth > REDACT_DEPTH) return '[too deep to show]'
+    const json = (node as { toJSON?: unknown }).toJSON
+    if (typeof json === 'function') return walk((json as () => unknown).call(node), depth + 1)
+    if (Array.isArray(node)) return node.map((item) => walk(item, depth + 1))
+    const out: Record<string, unknown> = {}
+    for (const [key, item] of Object.entries(node)) out[text(key)] = walk(item, depth + 1)
+    return out
+  }
+  try {
+    return walk(value, 0) as T
+  } catch {
+    // Nothing above should throw; if something does, hiding everything is the safe answer.
+    return '[redacted]' as T
+  }
+}
+
+function secretForms(secrets: (string | undefined)[]): string[] {
+  const forms = new Set<string>()
+  for (const secret of secrets) {
+    if (typeof secret !== 'string' || secret.length < 4) continue
+    const encoded = encodeURIComponent(secret)
+    for (const form of [secret, JSON.stringify(secret).slice(1, -1), encoded, encoded.replace(/%20/g, '+')])
+      forms.add(form)
+  }
+  // Longest first, so a secret is never left half-replaced by a shorter one inside it.
+  return [...forms].sort((a, b) => b.length - a.length)
 }

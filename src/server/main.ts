@@ -21,6 +21,8 @@ async function main() {
     `Pardot (Actions) local server on ${u}`,
     `  target:          ${config.target === 'sandbox' ? 'embedded Pardot sandbox (no account needed)' : 'real Pardot (pi.pardot.com / pi.demo.pardot.com)'}`,
     `  concurrency:     at most ${config.maxConcurrency} requests in flight per business unit`,
+    `  callers:         ${config.apiKey ? 'must send "Authorization: Bearer <the API key>"' : 'this machine only, no key (PARDOT_SERVER_API_KEY sets one)'}`,
+    `  body cap:        ${(config.maxBodyBytes / 1024 / 1024).toFixed(0)} MB per request (--max-body-mb)`,
     `  event tester:    GET  ${u}/   (open it in a browser)`,
     `  manifest:        GET  ${u}/manifest`,
     `  test auth:       POST ${u}/authenticate`,

@@ -2,7 +2,14 @@ import { readConfig } from '../config'
 
 describe('operator configuration', () => {
   it('defaults to the embedded sandbox on 127.0.0.1:3000', () => {
-    expect(readConfig({}, [])).toEqual({ target: 'sandbox', host: '127.0.0.1', port: 3000, maxConcurrency: 5 })
+    expect(readConfig({}, [])).toEqual({
+      target: 'sandbox',
+      host: '127.0.0.1',
+      port: 3000,
+      maxConcurrency: 5,
+      allowedHosts: [],
+      maxBodyBytes: 50 * 1024 * 1024
+    })
   })
 
   it('reads PARDOT_TARGET, PORT and HOST, and lets flags win', () => {
@@ -10,7 +17,9 @@ describe('operator configuration', () => {
       target: 'pardot',
       host: '0.0.0.0',
       port: 4000,
-      maxConcurrency: 5
+      maxConcurrency: 5,
+      allowedHosts: [],
+      maxBodyBytes: 50 * 1024 * 1024
     })
     expect(readConfig({ PORT: '4000' }, ['--port', '5000', '--target=sandbox'])).toMatchObject({
       port: 5000,

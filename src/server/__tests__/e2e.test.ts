@@ -463,9 +463,14 @@ describe('the other routes', () => {
 
 describe('pointed at real Pardot', () => {
   it('needs real settings and credentials, and never calls the sandbox', async () => {
-    local = await startLocalServer({ port: 0, target: 'pardot' })
+    local = await startLocalServer({ port: 0, target: 'pardot', apiKey: 'e2e-test-key-0123456789' })
     expect(local.sandbox).toBeUndefined()
-    const answer = await post('/prospects', { payload: identify({ email: 'a@example.com' }) })
+    const res = await fetch(`${local.url}/prospects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer e2e-test-key-0123456789' },
+      body: JSON.stringify({ payload: identify({ email: 'a@example.com' }) })
+    })
+    const answer = { status: res.status, body: (await res.json()) as DeliveryReport }
     expect(answer.status).toBe(400)
     expect(answer.body.error?.message).toBe('The target is real Pardot: send "auth" with accessToken and refreshToken.')
   })

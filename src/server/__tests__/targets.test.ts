@@ -28,8 +28,11 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()))
 })
 
+/** Against real Pardot the server needs a key from its callers. */
+const API_KEY = 'targets-test-key-0123456789'
+
 async function start(options: Parameters<typeof startLocalServer>[0]) {
-  const local = await startLocalServer({ port: 0, ...options })
+  const local = await startLocalServer({ port: 0, apiKey: API_KEY, ...options })
   servers.push(local)
   return local
 }
@@ -37,7 +40,7 @@ async function start(options: Parameters<typeof startLocalServer>[0]) {
 async function post(local: LocalServer, path: string, body: unknown) {
   const res = await fetch(local.url + path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
     body: JSON.stringify(body)
   })
   return { status: res.status, body: (await res.json()) as DeliveryReport }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-const SCRIPTS = ['tester', 'dom', 'samples', 'mapping', 'results', 'prospects']
+const SCRIPTS = ['tester', 'api', 'dom', 'samples', 'mapping', 'results', 'prospects']
 
 /** The Event Tester's files by the path a browser asks for; nothing else on disk is reachable. */
 const ASSETS: Record<string, { file: string; type: string }> = {
@@ -17,8 +17,13 @@ export interface Asset {
   body: Buffer
 }
 
+/** Whether a path is one of the Event Tester's static files (served without the API key: they hold no data). */
+export function isTesterAsset(path: string): boolean {
+  return Object.hasOwn(ASSETS, path)
+}
+
 /** Read on each request, so an edited page shows on reload without a restart. */
 export async function testerAsset(path: string): Promise<Asset | undefined> {
-  const asset = ASSETS[path]
+  const asset = isTesterAsset(path) ? ASSETS[path] : undefined
   return asset && { type: asset.type, body: await readFile(join(__dirname, asset.file)) }
 }

@@ -1,4 +1,5 @@
 // The setup column: settings and the action's mapping, drawn from the manifest and read back for a send.
+import { call } from './api.js'
 import { $, el, richText, describeMapping } from './dom.js'
 
 // The embedded sandbox's production business unit, so a first Send works without typing anything.
@@ -81,7 +82,7 @@ async function loadChoices(actionKey, key, list) {
   if (list.dataset.loadedFor === settings) return
   list.dataset.loadedFor = settings
   try {
-    const answer = await fetch(`/${encodeURIComponent(actionKey)}/${encodeURIComponent(key)}`, {
+    const answer = await call(`/${encodeURIComponent(actionKey)}/${encodeURIComponent(key)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ settings: JSON.parse(settings), payload: {} })

@@ -1,4 +1,5 @@
 // The sandbox's prospects below the result, so the effect of a send can be seen rather than inferred.
+import { call } from './api.js'
 import { $, el } from './dom.js'
 
 // Who the prospect is comes first: a phone shows each row as a card, a wide screen may scroll the rest.
@@ -20,7 +21,7 @@ export async function showProspects(highlight = []) {
   box.setAttribute('aria-busy', 'true')
   let prospects
   try {
-    const answer = await fetch('/sandbox/prospects')
+    const answer = await call('/sandbox/prospects')
     prospects = answer.ok ? await answer.json() : undefined
   } catch {
     prospects = undefined

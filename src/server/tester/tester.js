@@ -1,5 +1,6 @@
 // The Event Tester: builds a call to the local server from the manifest, the settings, the mapping
 // and a pasted event, then shows what the destination did. Plain browser modules, no build step.
+import { call } from './api.js'
 import { $, el } from './dom.js'
 import { SAMPLE_NAMES, sample } from './samples.js'
 import { renderSettings, renderMapping, readSettings, readMapping, checkInput } from './mapping.js'
@@ -69,7 +70,7 @@ async function send() {
   try {
     let report
     try {
-      const answer = await fetch(`/${encodeURIComponent(sent.actionKey)}`, {
+      const answer = await call(`/${encodeURIComponent(sent.actionKey)}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ payload: event, settings: readSettings(), mapping })
@@ -92,7 +93,7 @@ async function send() {
 
 async function start() {
   try {
-    const answer = await fetch('/manifest')
+    const answer = await call('/manifest')
     if (!answer.ok) throw new Error(`HTTP ${answer.status}`)
     manifest = await answer.json()
   } catch (error) {
@@ -122,7 +123,7 @@ async function start() {
   $('send').addEventListener('click', () => void send())
   $('refresh').addEventListener('click', () => void showProspects())
   $('reset').addEventListener('click', async () => {
-    await fetch('/sandbox/reset', { method: 'POST' })
+    await call('/sandbox/reset', { method: 'POST' })
     await showProspects()
   })
   await showProspects()

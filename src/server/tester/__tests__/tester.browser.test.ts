@@ -73,7 +73,7 @@ it('serves the page and its files with their content types', async () => {
   const typeOf = async (path: string) => (await fetch(local.url + path)).headers.get('content-type')
   expect(await typeOf('/')).toBe('text/html; charset=utf-8')
   expect(await typeOf('/tester/tester.css')).toBe('text/css; charset=utf-8')
-  for (const script of ['tester', 'dom', 'samples', 'mapping', 'results', 'prospects'])
+  for (const script of ['tester', 'api', 'dom', 'samples', 'mapping', 'results', 'prospects'])
     expect(await typeOf(`/tester/${script}.js`)).toBe('text/javascript; charset=utf-8')
   expect((await fetch(`${local.url}/tester/index.ts`)).status).toBe(404)
   expect((await fetch(`${local.url}/tester/assets.ts`)).status).toBe(404)

@@ -1,0 +1,70 @@
+/**
+ * `npm run rss`: peak resident memory (VmHWM) of a fresh `npm start` process for one large call: a single identify
+ * event carrying a 45 MB trait, then a 100,000-event batch (Import API, batch_size 100,000). Loopback and sandbox only.
+ * Options: --port 3999  --api-key <key> (sent as a Bearer key when the server needs one)
+ */
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+
+const portAt = process.argv.indexOf('--port')
+const PORT = portAt >= 0 ? Number(process.argv[portAt + 1]) : 3999
+const keyAt = process.argv.indexOf('--api-key')
+const KEY = keyAt >= 0 ? process.argv[keyAt + 1] : undefined
+
+const peakMb = (pid: number) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+}
+
+const identify = (i: number) => ({
+  type: 'identify',
+  userId: `user-${i}`,
+  messageId: `msg-${i}-0123456789abcdef`,
+  timestamp: '2026-11-30T01:00:00.000Z',
+  traits: { email: `user${i}@example.com`, first_name: 'Ann', last_name: `Lee ${i}`, company: 'Acme, Inc.' }
+})
+
+const CASES: Record<string, () => string> = {
+  '45 MB body (one event, a 45 MB first name)': () =>
+    JSON.stringify({ payload: { ...identify(0), traits: { ...identify(0).traits, first_name: 'x'.repeat(45e6) } } }),
+  '100,000-event batch call': () =>
+    JSON.stringify({
+      payload: Array.from({ length: 100_000 }, (_, i) => identify(i)),
+      mapping: { enable_batching: true, batch_size: 100_000 },
+      useDefaultMappings: true
+    })
+}
+
+async function measure(name: string, body: string): Promise<void> {
+  const child = spawn('node', ['-r', 'ts-node/register/transpile-only', 'src/server/main.ts', '--port', String(PORT)], {
+    env: { ...process.env, PARDOT_SERVER_API_KEY: KEY ?? '' },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  await new Promise<void>((resolve) =>
+    child.stdout.on('data', (d: Buffer) => d.includes('local server on') && resolve())
+  )
+  const idle = peakMb(child.pid ?? 0)
+  const started = Date.now()
+  const res = await fetch(`http://127.0.0.1:${PORT}/prospects`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(KEY ? { authorization: `Bearer ${KEY}` } : {}) },
+    body
+  })
+  const answer = await res.text()
+  const peak = peakMb(child.pid ?? 0)
+  child.kill('SIGKILL')
+  const mb = (n: number) => `${n.toFixed(0)} MB`
+  console.log(
+    `${name}: body ${mb(body.length / 1e6)}, status ${res.status}, answer ${mb(answer.length / 1e6)}, ` +
+      `${((Date.now() - started) / 1000).toFixed(1)} s, peak RSS ${mb(peak)} (idle ${mb(idle)})`
+  )
+}
+
+async function main() {
+  for (const [name, body] of Object.entries(CASES)) await measure(name, body())
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

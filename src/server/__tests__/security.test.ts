@@ -1,0 +1,175 @@
+import { spawnSync } from 'node:child_process'
+import { request } from 'node:http'
+import { join } from 'node:path'
+import { startLocalServer, type LocalServer } from '../app'
+import { SANDBOX_DEFAULTS } from '../../sandbox'
+import type { DeliveryReport } from '../deliver'
+
+/** Who may call the local server and what it takes: tried as a hostile web page or stranger would. */
+
+const KEY = 'security-test-key-0123456789abcdef'
+const UPSERT = 'POST /api/v5/objects/prospects/do/upsertLatestByEmail'
+const TOKEN = 'POST /services/oauth2/token'
+const event = { type: 'identify', traits: { email: 'ann@example.com' } }
+const servers: LocalServer[] = []
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()))
+})
+
+async function start(options: Parameters<typeof startLocalServer>[0] = {}) {
+  const local = await startLocalServer({ port: 0, ...options })
+  servers.push(local)
+  return local
+}
+
+/** A raw HTTP request, so headers fetch will not let a caller set (Host) are sent as given. */
+function raw(url: string, options: { method?: string; headers?: Record<string, string>; body?: string }) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; text: string }>((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      let text = ''
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }))
+    })
+    req.on('error', reject)
+    req.end(options.body)
+  })
+}
+
+const upserts = (local: LocalServer) => local.sandbox?.stats().calls[UPSERT] ?? 0
+
+describe('browser safety, with no key set', () => {
+  it('refuses a text/plain body with 415, delivering nothing', async () => {
+    const local = await start()
+    const res = await fetch(`${local.url}/prospects`, { method: 'POST', body: JSON.stringify({ payload: event }) })
+    expect(res.status).toBe(415)
+    expect(await res.text()).toContain('content-type: application/json')
+    expect(upserts(local)).toBe(0)
+  })
+
+  it('answers 421 to a foreign Host (DNS rebinding), and serves localhost and allowed names', async () => {
+    const local = await start({ allowedHosts: ['dev.example.test'] })
+    const port = new URL(local.url).port
+    const foreign = await raw(`${local.url}/manifest`, { headers: { host: `evil.example:${port}` } })
+    expect(foreign.status).toBe(421)
+    expect(foreign.text).toContain('evil.example')
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `dev.example.test:${port}`]) {
+      expect((await raw(`${local.url}/manifest`, { headers: { host } })).status).toBe(200)
+    }
+  })
+
+  it('refuses a cross-origin Origin with 403 and sends no CORS headers', async () => {
+    const local = await start()
+    await fetch(`${local.url}/prospects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ payload: event })
+    })
+    const reset = await fetch(`${local.url}/sandbox/reset`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example' }
+    })
+    expect(reset.status).toBe(403)
+    expect(local.sandbox?.prospects()).toHaveLength(1)
+    const same = await fetch(`${local.url}/manifest`, { headers: { origin: local.url } })
+    expect(same.status).toBe(200)
+    const names: string[] = []
+    same.headers.forEach((_, name) => names.push(name))
+    expect(names.filter((name) => name.startsWith('access-control-'))).toEqual([])
+    const preflight = await fetch(`${local.url}/prospects`, { method: 'OPTIONS', headers: { origin: local.url } })
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it('answers 413 to a body over the cap, declared or chunked, instead of resetting the connection', async () => {
+    const local = await start({ maxBodyBytes: 1024 * 1024 })
+    const body = JSON.stringify({ payload: { ...event, traits: { ...event.traits, first_name: 'x'.repeat(2e6) } } })
+    const declared = await fetch(`${local.url}/prospects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body
+    })
+    expect(declared.status).toBe(413)
+    expect(((await declared.json()) as DeliveryReport).error?.message).toContain('larger than this server takes (1 MB)')
+    const chunked = await raw(`${local.url}/prospects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      body
+    })
+    expect(chunked.status).toBe(413)
+    expect(upserts(local)).toBe(0)
+  })
+})
+
+describe('caller authentication', () => {
+  it.each([
+    [{ host: '0.0.0.0' }, 'the host 0.0.0.0 is not a loopback address'],
+    [{ target: 'pardot' as const }, 'the target is real Pardot']
+  ])('refuses to start with %j and no key, saying why', async (options, why) => {
+    await expect(startLocalServer({ port: 0, ...options })).rejects.toThrow(
+      `Refusing to start without an API key: ${why}`
+    )
+  })
+
+  it('npm start refuses 0.0.0.0 without a key before binding, and says why', () => {
+    const env = { ...process.env, PARDOT_SERVER_API_KEY: '' }
+    const run = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/server/main.ts', '--host', '0.0.0.0', '--port', '0'],
+      { cwd: join(__dirname, '..', '..', '..'), env, encoding: 'utf8', timeout: 60_000 }
+    )
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('Refusing to start without an API key: the host 0.0.0.0 is not a loopback address')
+  })
+
+  it('answers 401 without the key on every route but the Event Tester page, and never refreshes for a stranger', async () => {
+    const local = await start({
+      apiKey: KEY,
+      clientId: SANDBOX_DEFAULTS.clientId,
+      clientSecret: SANDBOX_DEFAULTS.clientSecret
+    })
+    const stranger = { payload: event, auth: { accessToken: 'expired', refreshToken: SANDBOX_DEFAULTS.refreshToken } }
+    const json = { 'content-type': 'application/json' }
+    const refused = await fetch(`${local.url}/prospects`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(stranger)
+    })
+    expect(refused.status).toBe(401)
+    const wrongKey = { ...json, authorization: 'Bearer not-the-key' }
+    expect((await fetch(`${local.url}/manifest`, { headers: wrongKey })).status).toBe(401)
+    for (const path of ['/manifest', '/sandbox/prospects', '/sandbox/stats']) {
+      expect((await fetch(local.url + path)).status).toBe(401)
+    }
+    expect((await fetch(`${local.url}/sandbox/reset`, { method: 'POST' })).status).toBe(401)
+    expect(local.sandbox?.stats().calls[TOKEN] ?? 0).toBe(0)
+    expect(upserts(local)).toBe(0)
+    expect((await fetch(`${local.url}/`)).status).toBe(200)
+    expect((await fetch(`${local.url}/tester/api.js`)).status).toBe(200)
+
+    const withKey = { ...json, authorization: `Bearer ${KEY}` }
+    const sent = await fetch(`${local.url}/prospects`, {
+      method: 'POST',
+      headers: withKey,
+      body: JSON.stringify(stranger)
+    })
+    const report = (await sent.json()) as DeliveryReport
+    expect(report).toMatchObject({ ok: true, tokenRefreshed: true })
+  })
+
+  it('without a key (loopback, sandbox), refreshes a caller’s token with the caller’s secret only, never the operator’s', async () => {
+    const local = await start({ clientId: SANDBOX_DEFAULTS.clientId, clientSecret: SANDBOX_DEFAULTS.clientSecret })
+    const res = await fetch(`${local.url}/prospects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        payload: event,
+        auth: { accessToken: 'expired', refreshToken: SANDBOX_DEFAULTS.refreshToken }
+      })
+    })
+    const report = (await res.json()) as DeliveryReport
+    expect(report.ok).toBe(false)
+    expect(report.tokenRefreshed).toBe(false)
+    expect(upserts(local)).toBe(1)
+    expect(local.sandbox?.prospects()).toEqual([])
+  })
+})

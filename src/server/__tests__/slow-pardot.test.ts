@@ -1,0 +1,78 @@
+import { startLocalServer, type LocalServer } from '../app'
+import { SANDBOX_DEFAULTS } from '../../sandbox'
+import type { DeliveryReport } from '../deliver'
+import { AttemptWatch } from '../watch'
+
+/**
+ * Pardot slower than the request timeout (actions-core's 10 s): a request that timed out is still being worked on,
+ * so its slot stays taken until Pardot answers, and the sandbox never sees a sixth request.
+ */
+
+const BU = SANDBOX_DEFAULTS.businessUnitId
+let local: LocalServer | undefined
+
+afterEach(async () => {
+  await local?.close()
+  local = undefined
+})
+
+describe('slow Pardot', () => {
+  it('keeps a timed-out request’s slot until Pardot answers: at most 5 arriving, no code 66 of ours', async () => {
+    local = await startLocalServer({
+      port: 0,
+      sandbox: { faults: { rateSlow: 1, slowMs: 10_600 } },
+      retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, budgetMs: 60_000, quotaPauseMs: 1, deadlineMs: 12_500 }
+    })
+    const payload = Array.from({ length: 5 }, (_, i) => ({
+      type: 'identify',
+      traits: { email: `slow${i}@example.com` }
+    }))
+    const res = await fetch(`${local.url}/prospects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ payload })
+    })
+    const report = (await res.json()) as DeliveryReport
+    const stats = local.sandbox?.stats()
+    expect(stats?.maxInFlightArrived[BU]).toBe(5)
+    expect(stats?.answers['66'] ?? 0).toBe(0)
+    // The caller heard in time, each event retryable: the slow answer, then the deadline while the retry waited.
+    expect(report.events?.map((e) => [e.error?.code, e.error?.retryable])).toEqual(
+      payload.map(() => ['DEADLINE_EXCEEDED', true])
+    )
+    expect(report.events?.[0].error?.message).toContain('Pardot did not answer within 10 s')
+  }, 30_000)
+})
+
+describe('AttemptWatch', () => {
+  beforeEach(() => jest.useFakeTimers())
+  afterEach(() => jest.useRealTimers())
+  const policy = { ceilingMs: 60_000, penaltyMs: 120_000 }
+
+  it('reports a request past its timeout at once, and refuses to send another for that attempt', () => {
+    const slow = jest.fn()
+    const watch = new AttemptWatch(slow)
+    watch.sent(10_000)
+    jest.advanceTimersByTime(10_000)
+    expect(slow).toHaveBeenCalledWith(10_000)
+    expect(() => watch.sent(10_000)).toThrow('already reported as timed out')
+  })
+
+  it('frees the slot when Pardot answered or the request failed early; holds it after the ceiling', () => {
+    const answered = new AttemptWatch(jest.fn())
+    answered.sent(10_000)
+    jest.advanceTimersByTime(30_000)
+    answered.answered()
+    expect(answered.holdFor(policy)).toBe(0)
+
+    const reset = new AttemptWatch(jest.fn())
+    reset.sent(10_000)
+    jest.advanceTimersByTime(2_000)
+    expect(reset.holdFor(policy)).toBe(0)
+
+    const cut = new AttemptWatch(jest.fn())
+    cut.sent(10_000)
+    jest.advanceTimersByTime(60_000)
+    expect(cut.holdFor(policy)).toBe(60_000)
+  })
+})

@@ -1,0 +1,92 @@
+import type { IncomingMessage } from 'node:http'
+
+/** A refusal worded for the caller: answered with its status, never retried, never a stack trace. */
+export class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+/** The caller closed the connection before its answer: nobody is left to answer, and it is not the server's fault. */
+export class ClientGone extends Error {
+  constructor() {
+    super('the client closed the connection')
+  }
+}
+
+/** Deeper than any Segment event or mapping; deep enough that walking it cannot exhaust the stack. */
+export const MAX_DEPTH = 100
+
+export const tooLarge = (cap: number) =>
+  new RequestError(
+    413,
+    `The request body is larger than this server takes (${(cap / 1024 / 1024).toFixed(0)} MB); ` +
+      'send fewer events per call, or the operator can raise --max-body-mb.'
+  )
+
+/**
+ * The body as text, never read past `cap` bytes: a declared length over the cap is refused before a byte is read,
+ * and a body that grows past it (chunked) stops being read there. Either way the caller gets a 413 answer.
+ */
+export function readCappedBody(req: IncomingMessage, cap: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? NaN)
+  if (declared > cap) return Promise.reject(tooLarge(cap))
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= cap) return void chunks.push(chunk)
+      req.off('data', onData)
+      req.pause()
+      chunks.length = 0
+      reject(tooLarge(cap))
+    }
+    req.on('data', onData)
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    // Closed before the whole body came: the caller left (a reject after `end` changes nothing).
+    req.on('close', () => req.complete || reject(new ClientGone()))
+    req.on('error', () => reject(new ClientGone()))
+  })
+}
+
+/** Parses a JSON object body, refusing what is not JSON, not an object, or nested past MAX_DEPTH. */
+export function parseJsonObject(raw: string): Record<string, unknown> {
+  if (raw.trim() === '') return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch (error) {
+    // Node's own message can quote the body, tokens included: only the position is passed on.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1]
+    const where =
+      position === undefined ? 'it ends too early or is not JSON at all' : `at character ${Number(position) + 1}`
+    throw new RequestError(400, `The request body is not valid JSON (${where}).`)
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new RequestError(400, 'The request body must be a JSON object.')
+  checkDepth(parsed)
+  return parsed as Record<string, unknown>
+}
+
+/**
+ * Mapping and redaction walk values recursively, so a value nested thousands of levels deep would overflow the
+ * stack inside the engine (a 500, retried). Measured without recursion, and refused up front as the caller's mistake.
+ */
+export function checkDepth(value: unknown, max = MAX_DEPTH): void {
+  const stack: [unknown, number][] = [[value, 1]]
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number]
+    if (typeof node !== 'object' || node === null) continue
+    if (depth > max) {
+      throw new RequestError(
+        400,
+        `The request body is nested more than ${max} levels deep; no event or mapping needs that many.`
+      )
+    }
+    for (const child of Object.values(node)) stack.push([child, depth + 1])
+  }
+}

@@ -1,0 +1,34 @@
+import type { Exchange } from './exchanges'
+
+/**
+ * What an answer may echo of payloads and requests. The Event Tester shows one event's mapped payload and the
+ * requests it caused, each body readable on a screen: 10,000 characters a string is more than it ever shows, and
+ * 2 MB of exchanges is hundreds of requests. Anything past that is cut with a note of how much was left out.
+ */
+export const PREVIEW = { chars: 10_000, exchangeChars: 2_000_000 }
+
+/** `value` with every string longer than the bound cut short, saying how many characters were left out. */
+export function preview<T>(value: T, chars = PREVIEW.chars): T {
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string')
+      return node.length > chars ? `${node.slice(0, chars)}… [${node.length - chars} more characters not shown]` : node
+    if (typeof node !== 'object' || node === null) return node
+    if (Array.isArray(node)) return node.map(walk)
+    return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, walk(item)]))
+  }
+  return walk(value) as T
+}
+
+/** As many exchanges (each previewed) as fit the bound, and how many more there were. */
+export function previewExchanges(exchanges: Exchange[]): { requests: Exchange[]; requestsNotShown?: number } {
+  const requests: Exchange[] = []
+  let size = 0
+  for (const exchange of exchanges) {
+    const shown = preview(exchange)
+    size += JSON.stringify(shown).length
+    if (size > PREVIEW.exchangeChars) break
+    requests.push(shown)
+  }
+  const left = exchanges.length - requests.length
+  return left > 0 ? { requests, requestsNotShown: left } : { requests }
+}
