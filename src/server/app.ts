@@ -2,14 +2,14 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
 import { Destination } from '@segment/actions-core'
-import pardot from '../destinations/pardot'
-import { withLocalTarget } from '../destinations/pardot/pardot-client'
+import pardot, { createPardotDestination } from '../destinations/pardot'
 import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '../sandbox'
 import { readBody, send, type Reply } from '../sandbox/http'
 import type { ServerConfig } from './config'
 import { deliver, failure, type Credentials, type EventOutcome } from './deliver'
 import { redactDeep } from './exchanges'
 import { ConcurrencyLimiter, DEFAULT_RETRY, type RetryPolicy } from './limiter'
+import { localHosts } from './local-hosts'
 import { testerAsset } from './tester/assets'
 
 export interface LocalServerOptions extends Partial<ServerConfig> {
@@ -51,7 +51,8 @@ class RequestError extends Error {
  */
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const target = options.target ?? 'sandbox'
-  const definition = pardot as DestinationDefinition<unknown>
+  // With the sandbox, aimed at it once this server's address is known (below); each server has its own.
+  let definition = pardot as DestinationDefinition<unknown>
   const sandbox = target === 'sandbox' ? new PardotSandbox(options.sandbox) : undefined
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
   const log = options.log ?? (() => undefined)
@@ -184,8 +185,6 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     return { status: report.ok || Array.isArray(payload) ? 200 : report.status, body: report }
   }
 
-  // Read per request, so this server's traffic (and only this server's) goes to its own sandbox.
-  const sandboxUrl = () => (sandbox ? ownUrl(server, options.host) : undefined)
   let stopping = false
   /** Requests to the destination being handled: what stopping waits for. */
   let handling = 0
@@ -233,7 +232,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         send(res, { status, body: { ok: false, error: { status, message } } })
       }
     }
-    withLocalTarget(sandboxUrl(), handle).catch(() => res.destroy())
+    handle().catch(() => res.destroy())
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -241,6 +240,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
   })
   const url = ownUrl(server, options.host)
+  if (sandbox) definition = createPardotDestination({ hosts: localHosts(url) }) as DestinationDefinition<unknown>
 
   return {
     url,

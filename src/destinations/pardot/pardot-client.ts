@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import {
   HTTPError,
   IntegrationError,
@@ -47,32 +46,39 @@ export interface PardotHosts {
   login: string
 }
 
+export type Environment = 'production' | 'sandbox' | 'developerOrg'
+/** The hosts of each kind of business unit; the settings' toggles pick one. */
+export type PardotEnvironments = Record<Environment, PardotHosts>
+
 export const HOSTS = {
   production: { api: 'https://pi.pardot.com', login: 'https://login.salesforce.com' },
   sandbox: { api: 'https://pi.demo.pardot.com', login: 'https://test.salesforce.com' },
   developerOrg: { api: 'https://pi.demo.pardot.com', login: 'https://login.salesforce.com' }
-} as const satisfies Record<string, PardotHosts>
+} as const satisfies PardotEnvironments
 
 /**
- * The local target of the work running now. Held per async context, not in a module variable, so two local
- * servers in one process (tests, the benchmarks) each send their own traffic to their own sandbox.
+ * The hosts a request client was bound to by `bindHosts`. A destination made by `createPardotDestination({ hosts })`
+ * hands its handlers a request client bound to its hosts, so every PardotClient they create talks to those hosts
+ * without each action threading them through; keyed weakly, so nothing outlives the call. A client the engine gave
+ * directly (the shipped destination) has no entry and talks to the real hosts.
  */
-const localTargets = new AsyncLocalStorage<string | undefined>()
+const boundHosts = new WeakMap<RequestClient, PardotEnvironments>()
 
-/**
- * Operator configuration for the local server, never reachable from settings: every Pardot and Salesforce request
- * made by `run` (and by whatever it starts) goes to `baseUrl` (the embedded sandbox), with the real host kept as the
- * first path segment so the sandbox can tell production from demo. `undefined` means the real hosts.
- */
-export function withLocalTarget<T>(baseUrl: string | undefined, run: () => T): T {
-  return localTargets.run(baseUrl?.replace(/\/+$/, ''), run)
+export function bindHosts(request: RequestClient, hosts: PardotEnvironments): RequestClient {
+  const bound: RequestClient = (url, options) => request(url, options)
+  boundHosts.set(bound, hosts)
+  return bound
 }
 
-export function pardotHosts(settings: Pick<Settings, 'isSandbox' | 'isDeveloperOrg'>): PardotHosts {
-  const real = settings.isSandbox ? HOSTS.sandbox : settings.isDeveloperOrg ? HOSTS.developerOrg : HOSTS.production
-  const localTarget = localTargets.getStore()
-  if (!localTarget) return real
-  return { api: `${localTarget}/${new URL(real.api).host}`, login: `${localTarget}/${new URL(real.login).host}` }
+export function environmentOf(settings: Pick<Settings, 'isSandbox' | 'isDeveloperOrg'>): Environment {
+  return settings.isSandbox ? 'sandbox' : settings.isDeveloperOrg ? 'developerOrg' : 'production'
+}
+
+export function pardotHosts(
+  request: RequestClient,
+  settings: Pick<Settings, 'isSandbox' | 'isDeveloperOrg'>
+): PardotHosts {
+  return (boundHosts.get(request) ?? HOSTS)[environmentOf(settings)]
 }
 
 export type ProspectValue = string | number | boolean | null
@@ -117,7 +123,7 @@ export class PardotClient {
     settings: Settings
   ) {
     checkSettings(settings)
-    this.hosts = pardotHosts(settings)
+    this.hosts = pardotHosts(request, settings)
     this.context = {
       apiHost: this.hosts.api,
       businessUnitId: businessUnitId(settings),
@@ -367,7 +373,7 @@ export async function refreshAccessToken(
   auth: OAuth2ClientCredentials
 ): Promise<RefreshAccessTokenResult> {
   checkSettings(settings)
-  const { login } = pardotHosts(settings)
+  const { login } = pardotHosts(request, settings)
   const secrets = [auth.refreshToken, auth.clientSecret, auth.accessToken]
   let response
   try {
