@@ -33,6 +33,7 @@ import {
 import { IMPORT_TIMEOUT_MS, IMPORTS_PATH, csvPart, multipart, type ImportAnswer } from './pardot-client-imports'
 import { checkEmail } from './email'
 import { businessUnitId, checkSettings } from './settings'
+import { PARDOT_API_PREFIX } from './versioning-info'
 
 /**
  * Everything that knows Pardot's and Salesforce's URLs and v5 request shapes.
@@ -98,9 +99,9 @@ export interface ExternalActivityBody {
   email: string
 }
 
-export const PROSPECTS_PATH = '/api/v5/objects/prospects'
+export const PROSPECTS_PATH = `${PARDOT_API_PREFIX}/objects/prospects`
 export const UPSERT_BY_EMAIL_PATH = `${PROSPECTS_PATH}/do/upsertLatestByEmail`
-export const EXTERNAL_ACTIVITIES_PATH = '/api/v5/external-activities'
+export const EXTERNAL_ACTIVITIES_PATH = `${PARDOT_API_PREFIX}/external-activities`
 export const TOKEN_PATH = '/services/oauth2/token'
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
@@ -330,7 +331,7 @@ export class PardotClient {
   }
 }
 
-const V5_PREFIX = '/api/v5/'
+const V5_PREFIX = `${PARDOT_API_PREFIX}/`
 /** 1,000 pages of up to 200 records: no query of this destination (one email, one list) comes near it. */
 const MAX_QUERY_PAGES = 1000
 
