@@ -5,13 +5,15 @@ import {
   type ModifiedResponse,
   type OAuth2ClientCredentials,
   type RefreshAccessTokenResult,
-  type RequestClient
+  type RequestClient,
+  type StatsContext
 } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import {
   handlingOf,
   isNotFound,
   oauthAnswerToError,
+  pardotCode,
   readPardotAnswer,
   toPardotError,
   type Handling,
@@ -32,6 +34,7 @@ import {
 } from './pardot-client-lists'
 import { IMPORT_TIMEOUT_MS, IMPORTS_PATH, csvPart, multipart, type ImportAnswer } from './pardot-client-imports'
 import { checkEmail } from './email'
+import { Metrics } from './metrics'
 import { businessUnitId, checkSettings } from './settings'
 import { PARDOT_API_PREFIX } from './versioning-info'
 
@@ -117,12 +120,15 @@ export type SendOptions = {
 export class PardotClient {
   readonly hosts: PardotHosts
   readonly context: RequestContext
+  readonly metrics: Metrics
 
   /** Checks the settings first, so a misconfiguration never reaches the network. */
   constructor(
     private readonly request: RequestClient,
-    settings: Settings
+    settings: Settings,
+    statsContext?: StatsContext
   ) {
+    this.metrics = new Metrics(statsContext)
     checkSettings(settings)
     this.hosts = pardotHosts(request, settings)
     this.context = {
@@ -135,8 +141,10 @@ export class PardotClient {
 
   // Prospects
 
-  upsertProspectByEmail(body: UpsertByEmailBody) {
-    return this.send<ProspectFields>('POST', UPSERT_BY_EMAIL_PATH, { json: body })
+  async upsertProspectByEmail(body: UpsertByEmailBody) {
+    const response = await this.send<ProspectFields>('POST', UPSERT_BY_EMAIL_PATH, { json: body })
+    this.metrics.upserted()
+    return response
   }
 
   /**
@@ -256,8 +264,15 @@ export class PardotClient {
     try {
       return await this.request<T>(`${this.hosts.api}${path}`, { method, ...options })
     } catch (error) {
-      throw toPardotError(error, operation ? { ...this.context, operation } : this.context)
+      throw this.failed(error, operation ? { ...this.context, operation } : this.context)
     }
+  }
+
+  /** The error to throw for a failed request, counted by the code it is classified as (no personal data). */
+  private failed(error: unknown, context: RequestContext): Error {
+    const answer = error instanceof HTTPError ? readPardotAnswer(error.response as ModifiedResponse) : undefined
+    this.metrics.error(answer ? pardotCode(answer) : 'NO_ANSWER', answer?.status)
+    return toPardotError(error, context)
   }
 
   /** Like `send`, but an answer the error table handles as `expected` resolves to undefined. */
@@ -272,7 +287,7 @@ export class PardotClient {
     } catch (error) {
       if (error instanceof HTTPError && handlingOf(readPardotAnswer(error.response as ModifiedResponse)) === expected)
         return undefined
-      throw toPardotError(error, this.context)
+      throw this.failed(error, this.context)
     }
   }
 

@@ -45,8 +45,8 @@ const action: ActionDefinition<Settings, Payload> = {
       default: { '@path': '$.messageId' }
     }
   },
-  perform: (request, { settings, payload }) => {
-    const client = new PardotClient(request, settings)
+  perform: (request, { settings, payload, statsContext }) => {
+    const client = new PardotClient(request, settings, statsContext)
     const problems = [apiNameProblem('Extension', payload.extension), apiNameProblem('Activity Type', payload.type)]
     if (payload.value.length > MAX_VALUE_LENGTH) {
       problems.push(

@@ -24,13 +24,13 @@ const action: ActionDefinition<Settings, Payload> = {
   dynamicFields: {
     listId: (request, { settings, page }) => staticListChoices(request, settings, page)
   },
-  perform: async (request, { settings, payload }) => {
+  perform: async (request, { settings, payload, statsContext }) => {
     // All are judged before any request: a wrong event costs no API call, and a remove never queries by a
     // blank or malformed email.
     const chosen = operationFor(payload)
     const list = listIdOf(payload.listId)
     checkEmail(payload.email)
-    const client = new PardotClient(request, settings)
+    const client = new PardotClient(request, settings, statsContext)
     await staticList(client, list)
     return chosen === 'add'
       ? addToList(client, payload.email, list, payload.optedOut)
