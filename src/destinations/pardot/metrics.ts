@@ -43,11 +43,24 @@ export class Metrics {
     this.incr('audience', 1, [`outcome:${outcome}`])
   }
 
+  // A platform (or test harness) may hand a statsContext without a client or tags, and a metric must never fail a
+  // delivery: each call is guarded.
   private incr(name: string, value = 1, tags: string[] = []): void {
-    this.stats?.statsClient.incr(`${METRIC_PREFIX}.${name}`, value, [...this.stats.tags, ...tags])
+    this.emit((client, base) => client.incr(`${METRIC_PREFIX}.${name}`, value, [...base, ...tags]))
   }
 
   private histogram(name: string, value: number): void {
-    this.stats?.statsClient.histogram(`${METRIC_PREFIX}.${name}`, value, this.stats.tags)
+    this.emit((client, base) => client.histogram(`${METRIC_PREFIX}.${name}`, value, base))
+  }
+
+  private emit(send: (client: StatsContext['statsClient'], tags: string[]) => void): void {
+    // Typed as always there, but not always given.
+    const client: StatsContext['statsClient'] | undefined = this.stats?.statsClient
+    if (!client) return
+    try {
+      send(client, Array.isArray(this.stats?.tags) ? this.stats.tags : [])
+    } catch {
+      // Metrics are for operators; the event's outcome does not depend on them.
+    }
   }
 }

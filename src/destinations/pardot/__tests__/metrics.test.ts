@@ -18,6 +18,7 @@ function stats(): { statsContext: StatsContext; calls: Call[] } {
     incr: (name: string, value?: number, tags?: string[]) => record({ kind: 'incr', name, value, tags }),
     histogram: (name: string, value?: number, tags?: string[]) => record({ kind: 'histogram', name, value, tags }),
     set: () => undefined,
+    observe: () => undefined,
     _name: (name: string) => name,
     _tags: (tags?: string[]) => tags ?? []
   }
