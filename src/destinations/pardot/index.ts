@@ -1,6 +1,7 @@
-import type { DestinationDefinition, OAuth2ClientCredentials, RequestClient } from '@segment/actions-core'
+import type { AudienceDestinationDefinition, OAuth2ClientCredentials, RequestClient } from '@segment/actions-core'
 import { defaultValues } from '@segment/actions-core'
-import type { Settings } from './generated-types'
+import { AUDIENCE_MODE, audienceFields, createAudience, getAudience } from './audiences'
+import type { AudienceSettings, Settings } from './generated-types'
 import { bound, boundAction } from './bind-hosts'
 import { PardotClient, refreshAccessToken, type PardotEnvironments } from './pardot-client'
 import deleteProspect from './deleteProspect'
@@ -21,7 +22,9 @@ export interface PardotDestinationOptions {
 }
 
 /** The destination definition; `createPardotDestination()` (no hosts) is the production one, the default export. */
-export function createPardotDestination(options: PardotDestinationOptions = {}): DestinationDefinition<Settings> {
+export function createPardotDestination(
+  options: PardotDestinationOptions = {}
+): AudienceDestinationDefinition<Settings, AudienceSettings> {
   const { hosts } = options
   const shipped = { prospects, externalActivity, deleteProspect, listMembership }
   const actions = hosts
@@ -51,6 +54,14 @@ export function createPardotDestination(options: PardotDestinationOptions = {}):
       refreshAccessToken: at((request, { settings, auth }: { settings: Settings; auth: OAuth2ClientCredentials }) =>
         refreshAccessToken(request, settings, auth)
       )
+    },
+
+    // An audience destination: connecting a Segment audience finds or creates its static list (see audiences.ts).
+    audienceFields,
+    audienceConfig: {
+      mode: AUDIENCE_MODE,
+      createAudience: at(createAudience),
+      getAudience: at(getAudience)
     },
 
     extendRequest({ settings, auth }): { headers: Record<string, string> } {

@@ -28,6 +28,13 @@ export interface PardotList {
   isDynamic: boolean
 }
 
+/** What a list is created with; the API makes static lists only. */
+export interface NewList {
+  name: string
+  /** Shown to prospects on the email preference center. */
+  isPublic: boolean
+}
+
 export interface ListMembership {
   id: number
   listId: number

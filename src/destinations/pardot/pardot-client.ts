@@ -27,6 +27,7 @@ import {
   type CustomField,
   type ListMembership,
   type ListMembershipBody,
+  type NewList,
   type NextPage,
   type PardotList,
   type QueryAnswer,
@@ -226,6 +227,15 @@ export class PardotClient {
     const after = page === undefined ? undefined : page.startsWith(V5_PREFIX) ? { path: page } : { token: page }
     const { values, next } = await this.queryPage<PardotList>(LISTS_PATH, { fields: 'id,name,isDynamic' }, after)
     return next ? { values, nextPage: 'path' in next ? next.path : next.token } : { values }
+  }
+
+  /** A new static list; the answer holds its id, name and kind. */
+  async createList(body: NewList): Promise<PardotList> {
+    const response = await this.send<PardotList>('POST', LISTS_PATH, {
+      json: body,
+      searchParams: { fields: 'id,name,isDynamic' }
+    })
+    return response.data
   }
 
   customFields(): Promise<CustomField[]> {
