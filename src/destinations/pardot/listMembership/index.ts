@@ -42,6 +42,7 @@ const action: ActionDefinition<Settings, Payload> = {
     const chosen = operationFor(payload, { syncMode, membership: audienceMembership })
     const list = listIdOf(payload)
     checkEmail(payload.email)
+    if (chosen === 'none') return { operation: chosen, listId: list, syncMode }
     const client = new PardotClient(request, settings, statsContext)
     await staticList(client, list)
     return chosen === 'add'

@@ -4,7 +4,8 @@ import type { Payload } from './generated-types'
 /** add, update, upsert, delete or mirror (actions-core's root exports the values' type only through ExecuteInput). */
 type SyncMode = NonNullable<ExecuteInput<unknown, unknown>['syncMode']>
 
-export type Operation = 'add' | 'remove'
+/** `none`: the sync mode leaves this event's change out (an exit when only adding, an entry when only removing). */
+export type Operation = 'add' | 'remove' | 'none'
 
 /** What the engine tells an audience action: the sync mode chosen on the mapping, and the membership it read. */
 export interface AudienceSync {
@@ -14,14 +15,14 @@ export interface AudienceSync {
 }
 
 /**
- * Operation when set (mappings made before sync modes keep working); else the mapping's sync mode: add and delete
- * say it outright, mirror follows the membership the engine read; else the audience membership the event carries
+ * Operation when set (mappings made before sync modes keep working); else the mapping's sync mode: add only adds
+ * and delete only removes (the other change is left out), mirror follows the membership the engine read; else the audience membership the event carries
  * in its traits or properties (true: entered, false: exited).
  */
 export function operationFor(payload: Payload, sync: AudienceSync = {}): Operation {
   if (payload.operation === 'add' || payload.operation === 'remove') return payload.operation
-  if (sync.syncMode === 'add') return 'add'
-  if (sync.syncMode === 'delete') return 'remove'
+  if (sync.syncMode === 'add') return sync.membership === false ? 'none' : 'add'
+  if (sync.syncMode === 'delete') return sync.membership === true ? 'none' : 'remove'
   if (sync.syncMode === 'mirror' && typeof sync.membership === 'boolean') return sync.membership ? 'add' : 'remove'
   const key = payload.computation_key
   if (!key) {
