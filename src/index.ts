@@ -3,5 +3,5 @@
  * factory for one aimed at other hosts. The local server is the `./server` subpath.
  */
 export { default, createPardotDestination, type PardotDestinationOptions } from './destinations/pardot'
-export { HOSTS, type PardotEnvironments, type PardotHosts } from './destinations/pardot/pardot-client'
+export { HOSTS, type PardotEnvironments, type PardotHosts } from './destinations/pardot/hosts'
 export type { Settings } from './destinations/pardot/generated-types'

@@ -1,4 +1,4 @@
-import { HOSTS, type PardotEnvironments } from '../destinations/pardot/pardot-client'
+import { HOSTS, type PardotEnvironments } from '../destinations/pardot/hosts'
 
 /**
  * The hosts of every environment, aimed at a local sandbox at `baseUrl`: each real host becomes the first path

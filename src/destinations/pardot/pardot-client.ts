@@ -35,6 +35,7 @@ import {
 } from './pardot-client-lists'
 import { IMPORT_TIMEOUT_MS, IMPORTS_PATH, csvPart, multipart, type ImportAnswer } from './pardot-client-imports'
 import { checkEmail } from './email'
+import { pardotHosts, type PardotHosts } from './hosts'
 import { Metrics } from './metrics'
 import { businessUnitId, checkSettings } from './settings'
 import { PARDOT_API_PREFIX } from './versioning-info'
@@ -43,48 +44,6 @@ import { PARDOT_API_PREFIX } from './versioning-info'
  * Everything that knows Pardot's and Salesforce's URLs and v5 request shapes.
  * Actions describe what to send; this module sends it and turns failures into actions-core errors.
  */
-
-export interface PardotHosts {
-  /** Pardot API v5 base URL. */
-  api: string
-  /** Salesforce OAuth base URL (token endpoint `/services/oauth2/token`). */
-  login: string
-}
-
-export type Environment = 'production' | 'sandbox' | 'developerOrg'
-/** The hosts of each kind of business unit; the settings' toggles pick one. */
-export type PardotEnvironments = Record<Environment, PardotHosts>
-
-export const HOSTS = {
-  production: { api: 'https://pi.pardot.com', login: 'https://login.salesforce.com' },
-  sandbox: { api: 'https://pi.demo.pardot.com', login: 'https://test.salesforce.com' },
-  developerOrg: { api: 'https://pi.demo.pardot.com', login: 'https://login.salesforce.com' }
-} as const satisfies PardotEnvironments
-
-/**
- * The hosts a request client was bound to by `bindHosts`. A destination made by `createPardotDestination({ hosts })`
- * hands its handlers a request client bound to its hosts, so every PardotClient they create talks to those hosts
- * without each action threading them through; keyed weakly, so nothing outlives the call. A client the engine gave
- * directly (the shipped destination) has no entry and talks to the real hosts.
- */
-const boundHosts = new WeakMap<RequestClient, PardotEnvironments>()
-
-export function bindHosts(request: RequestClient, hosts: PardotEnvironments): RequestClient {
-  const bound: RequestClient = (url, options) => request(url, options)
-  boundHosts.set(bound, hosts)
-  return bound
-}
-
-export function environmentOf(settings: Pick<Settings, 'isSandbox' | 'isDeveloperOrg'>): Environment {
-  return settings.isSandbox ? 'sandbox' : settings.isDeveloperOrg ? 'developerOrg' : 'production'
-}
-
-export function pardotHosts(
-  request: RequestClient,
-  settings: Pick<Settings, 'isSandbox' | 'isDeveloperOrg'>
-): PardotHosts {
-  return (boundHosts.get(request) ?? HOSTS)[environmentOf(settings)]
-}
 
 export type ProspectValue = string | number | boolean | null
 export type ProspectFields = Record<string, ProspectValue>

@@ -1,7 +1,7 @@
 import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
 import definition, { createPardotDestination } from '../index'
-import { HOSTS, type PardotEnvironments } from '../pardot-client'
+import { HOSTS, type PardotEnvironments } from '../hosts'
 import { auth, settings, UPSERT } from './helpers'
 
 /** The hosts are passed in: the default export talks to Pardot, a definition made with other hosts to those only. */
