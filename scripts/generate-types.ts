@@ -10,6 +10,8 @@ import { compile, type JSONSchema } from 'json-schema-to-typescript'
 import type { Options as PrettierOptions } from 'prettier'
 import prettierConfig from '../.prettierrc.json'
 
+type Fields = Record<string, MinimalInputField>
+
 const DESTINATIONS = path.join(__dirname, '..', 'src', 'destinations')
 const BANNER = '// Generated file. DO NOT MODIFY IT BY HAND.'
 
@@ -23,7 +25,7 @@ function stripTitlesAndEnums(value: unknown): unknown {
   )
 }
 
-async function typesFor(fields: Record<string, MinimalInputField>, name: string): Promise<string> {
+async function typesFor(fields: Fields, name: string): Promise<string> {
   const schema = stripTitlesAndEnums(fieldsToJsonSchema(fields, { tsType: true })) as JSONSchema
   return compile(schema, name, {
     bannerComment: BANNER,
@@ -37,8 +39,13 @@ async function expectedFiles(): Promise<Map<string, string>> {
     if (!entry.isDirectory()) continue
     const dir = path.join(DESTINATIONS, entry.name)
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const definition = (require(dir) as { default: DestinationDefinition }).default
-    files.set(path.join(dir, 'generated-types.ts'), await typesFor(definition.authentication?.fields ?? {}, 'Settings'))
+    const definition = (require(dir) as { default: DestinationDefinition & { audienceFields?: Fields } }).default
+    let settings = await typesFor(definition.authentication?.fields ?? {}, 'Settings')
+    // An audience destination's audience settings go beside its settings, as Segment's CLI writes them.
+    if (definition.audienceFields) {
+      settings += await typesFor(definition.audienceFields, 'AudienceSettings')
+    }
+    files.set(path.join(dir, 'generated-types.ts'), settings)
     for (const [slug, action] of Object.entries(definition.actions)) {
       files.set(path.join(dir, slug, 'generated-types.ts'), await typesFor(action.fields, 'Payload'))
     }

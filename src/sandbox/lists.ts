@@ -23,6 +23,27 @@ export function listRoutes(router: Router, state: SandboxState, businessUnit: (r
       const fields = requiredFields(r)
       return page(r, LISTS, lists(r).sort(byId), (l) => pick(asRecord(l), fields))
     })
+    // Creating a list: `name` is required; a list made through the API is static (a dynamic list's criteria are set
+    // in Pardot's own pages). Pardot does not say it refuses a second list of the same name, so neither does this.
+    .add('POST', LISTS, (r) => {
+      const fields = requiredFields(r)
+      const { name, isPublic, isDynamic, description } = objectBody(r)
+      if (typeof name !== 'string' || name.trim() === '') throw new PardotFault(151, 'name is required')
+      if (isPublic !== undefined && typeof isPublic !== 'boolean') {
+        throw new PardotFault(151, 'Invalid boolean for isPublic')
+      }
+      if (isDynamic === true) throw new PardotFault(151, 'Dynamic lists cannot be created through the API')
+      if (description !== undefined && typeof description !== 'string') {
+        throw new PardotFault(151, 'Invalid string for description')
+      }
+      const list = state.newList({
+        businessUnitId: businessUnit(r),
+        name,
+        ...(isPublic === undefined ? {} : { isPublic }),
+        ...(description === undefined ? {} : { description })
+      })
+      return { status: 201, body: pick(asRecord(list), fields) }
+    })
     .add('GET', `${LISTS}/:id`, (r) => {
       const fields = requiredFields(r)
       const list = lists(r).find((l) => String(l.id) === r.params.id)

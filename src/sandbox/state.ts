@@ -120,6 +120,9 @@ export interface StoredList {
   businessUnitId: string
   name: string
   isDynamic: boolean
+  /** Shown on the email preference center; set when the list is created. */
+  isPublic?: boolean
+  description?: string
 }
 
 export interface StoredListMembership {
@@ -303,6 +306,14 @@ export class SandboxState {
     const stored = { id: this.nextActivityId++, activityDate: new Date().toISOString(), ...activity }
     this.externalActivities.push(stored)
     return stored
+  }
+
+  /** A static list, as `POST /api/v5/objects/lists` creates it: the next id after every list there is. */
+  newList(fields: Omit<StoredList, 'id' | 'isDynamic'>): StoredList {
+    const id = Math.max(3000, ...this.lists.keys()) + 1
+    const list: StoredList = { id, isDynamic: false, isPublic: false, ...fields }
+    this.lists.set(id, list)
+    return list
   }
 
   newListMembership(fields: Omit<StoredListMembership, 'id'>): StoredListMembership {

@@ -2,8 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
 import { Destination } from '@segment/actions-core'
-import pardot from '../destinations/pardot'
-import { withLocalTarget } from '../destinations/pardot/pardot-client'
+import pardot, { createPardotDestination } from '../destinations/pardot'
 import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '../sandbox'
 import { send, type Reply } from '../sandbox/http'
 import { ClientGone, parseJsonObject, readCappedBody, RequestError } from './body'
@@ -16,6 +15,7 @@ import { TokenStore, withTokenStore } from './tokens'
 import { preview } from './preview'
 import { createGate, limitWrites, refuse } from './gate'
 import { escapeControl, hostForUrl } from './security'
+import { localHosts } from './local-hosts'
 import { testerAsset } from './tester/assets'
 import { DEFAULT_SLOW_PARDOT, watchRequests, type SlowPardotPolicy } from './watch'
 
@@ -59,11 +59,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const sandbox = target === 'sandbox' ? new PardotSandbox(options.sandbox) : undefined
   const gate = createGate({ ...options, target, host: options.host ?? '127.0.0.1' }, sandbox)
   const slowPardot = { ...DEFAULT_SLOW_PARDOT, ...options.slowPardot }
-  const definition = watchRequests(
-    withTokenStore(pardot as DestinationDefinition<unknown>, tokens),
-    slowPardot,
-    gate.ownHeaders
-  )
+  const serve = (base: DestinationDefinition<unknown>) =>
+    watchRequests(withTokenStore(base, tokens), slowPardot, gate.ownHeaders)
+  // With the sandbox, aimed at it once this server's address is known (below); each server has its own.
+  let definition = serve(pardot as DestinationDefinition<unknown>)
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
   const log = (line: string) => options.log?.(escapeControl(line))
   // The engine refreshes the sandbox token when it expires; the next call picks up the new one.
@@ -209,8 +208,6 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     return { status: report.ok || Array.isArray(payload) ? 200 : report.status, body: report }
   }
 
-  // Read per request, so this server's traffic (and only this server's) goes to its own sandbox.
-  const sandboxUrl = () => (sandbox ? ownUrl(server, options.host) : undefined)
   let stopping = false
   /** Requests to the destination being handled: what stopping waits for. */
   let handling = 0
@@ -268,7 +265,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         refuse(res, refusal)
       }
     }
-    withLocalTarget(sandboxUrl(), handle).catch(() => res.destroy())
+    handle().catch(() => res.destroy())
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -276,6 +273,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
   })
   const url = ownUrl(server, options.host)
+  if (sandbox) definition = serve(createPardotDestination({ hosts: localHosts(url) }) as DestinationDefinition<unknown>)
 
   return {
     url,

@@ -18,3 +18,15 @@ export interface Settings {
    */
   isDeveloperOrg?: boolean
 }
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface AudienceSettings {
+  /**
+   * The name of the static Pardot list this audience fills. Leave empty to use the audience's name. A static list with exactly this name is used if there is one; otherwise one is created.
+   */
+  listName?: string
+  /**
+   * Whether a list created for this audience is public: prospects see public lists on the email preference center. A list that already exists is left as it is.
+   */
+  isPublic?: boolean
+}

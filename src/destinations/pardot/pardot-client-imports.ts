@@ -1,7 +1,8 @@
 /** Pardot API v5 Import API shapes (used by PardotClient): the multipart body of an import or a batch. */
 import type { SendOptions } from './pardot-client'
+import { PARDOT_API_PREFIX } from './versioning-info'
 
-export const IMPORTS_PATH = '/api/v5/imports'
+export const IMPORTS_PATH = `${PARDOT_API_PREFIX}/imports`
 
 /** An import upload may carry 10 MB: 120 s lets it through a link of about 1 Mbit/s. */
 export const IMPORT_TIMEOUT_MS = 120_000

@@ -1,8 +1,9 @@
 /** Pardot API v5 request and answer shapes for lists, list memberships and custom fields (used by PardotClient). */
+import { PARDOT_API_PREFIX } from './versioning-info'
 
-export const LISTS_PATH = '/api/v5/objects/lists'
-export const LIST_MEMBERSHIPS_PATH = '/api/v5/objects/list-memberships'
-export const CUSTOM_FIELDS_PATH = '/api/v5/objects/custom-fields'
+export const LISTS_PATH = `${PARDOT_API_PREFIX}/objects/lists`
+export const LIST_MEMBERSHIPS_PATH = `${PARDOT_API_PREFIX}/objects/list-memberships`
+export const CUSTOM_FIELDS_PATH = `${PARDOT_API_PREFIX}/objects/custom-fields`
 
 /** A v5 query answer as Pardot sends it: one page of records, and the token and URL of the next page (null on the last). */
 export interface QueryAnswer<T> {
@@ -25,6 +26,13 @@ export interface PardotList {
   name: string
   /** Criteria-driven lists: Pardot fills them itself, the API cannot add or remove members. */
   isDynamic: boolean
+}
+
+/** What a list is created with; the API makes static lists only. */
+export interface NewList {
+  name: string
+  /** Shown to prospects on the email preference center. */
+  isPublic: boolean
 }
 
 export interface ListMembership {

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import {
   HTTPError,
   IntegrationError,
@@ -6,13 +5,15 @@ import {
   type ModifiedResponse,
   type OAuth2ClientCredentials,
   type RefreshAccessTokenResult,
-  type RequestClient
+  type RequestClient,
+  type StatsContext
 } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import {
   handlingOf,
   isNotFound,
   oauthAnswerToError,
+  pardotCode,
   readPardotAnswer,
   toPardotError,
   type Handling,
@@ -26,6 +27,7 @@ import {
   type CustomField,
   type ListMembership,
   type ListMembershipBody,
+  type NewList,
   type NextPage,
   type PardotList,
   type QueryAnswer,
@@ -33,47 +35,15 @@ import {
 } from './pardot-client-lists'
 import { IMPORT_TIMEOUT_MS, IMPORTS_PATH, csvPart, multipart, type ImportAnswer } from './pardot-client-imports'
 import { checkEmail } from './email'
+import { pardotHosts, type PardotHosts } from './hosts'
+import { Metrics } from './metrics'
 import { businessUnitId, checkSettings } from './settings'
+import { PARDOT_API_PREFIX } from './versioning-info'
 
 /**
  * Everything that knows Pardot's and Salesforce's URLs and v5 request shapes.
  * Actions describe what to send; this module sends it and turns failures into actions-core errors.
  */
-
-export interface PardotHosts {
-  /** Pardot API v5 base URL. */
-  api: string
-  /** Salesforce OAuth base URL (token endpoint `/services/oauth2/token`). */
-  login: string
-}
-
-export const HOSTS = {
-  production: { api: 'https://pi.pardot.com', login: 'https://login.salesforce.com' },
-  sandbox: { api: 'https://pi.demo.pardot.com', login: 'https://test.salesforce.com' },
-  developerOrg: { api: 'https://pi.demo.pardot.com', login: 'https://login.salesforce.com' }
-} as const satisfies Record<string, PardotHosts>
-
-/**
- * The local target of the work running now. Held per async context, not in a module variable, so two local
- * servers in one process (tests, the benchmarks) each send their own traffic to their own sandbox.
- */
-const localTargets = new AsyncLocalStorage<string | undefined>()
-
-/**
- * Operator configuration for the local server, never reachable from settings: every Pardot and Salesforce request
- * made by `run` (and by whatever it starts) goes to `baseUrl` (the embedded sandbox), with the real host kept as the
- * first path segment so the sandbox can tell production from demo. `undefined` means the real hosts.
- */
-export function withLocalTarget<T>(baseUrl: string | undefined, run: () => T): T {
-  return localTargets.run(baseUrl?.replace(/\/+$/, ''), run)
-}
-
-export function pardotHosts(settings: Pick<Settings, 'isSandbox' | 'isDeveloperOrg'>): PardotHosts {
-  const real = settings.isSandbox ? HOSTS.sandbox : settings.isDeveloperOrg ? HOSTS.developerOrg : HOSTS.production
-  const localTarget = localTargets.getStore()
-  if (!localTarget) return real
-  return { api: `${localTarget}/${new URL(real.api).host}`, login: `${localTarget}/${new URL(real.login).host}` }
-}
 
 export type ProspectValue = string | number | boolean | null
 export type ProspectFields = Record<string, ProspectValue>
@@ -94,9 +64,9 @@ export interface ExternalActivityBody {
   activityDate?: string
 }
 
-export const PROSPECTS_PATH = '/api/v5/objects/prospects'
+export const PROSPECTS_PATH = `${PARDOT_API_PREFIX}/objects/prospects`
 export const UPSERT_BY_EMAIL_PATH = `${PROSPECTS_PATH}/do/upsertLatestByEmail`
-export const EXTERNAL_ACTIVITIES_PATH = '/api/v5/external-activities'
+export const EXTERNAL_ACTIVITIES_PATH = `${PARDOT_API_PREFIX}/external-activities`
 export const TOKEN_PATH = '/services/oauth2/token'
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
@@ -112,14 +82,17 @@ export type SendOptions = {
 export class PardotClient {
   readonly hosts: PardotHosts
   readonly context: RequestContext
+  readonly metrics: Metrics
 
   /** Checks the settings first, so a misconfiguration never reaches the network. */
   constructor(
     private readonly request: RequestClient,
-    settings: Settings
+    settings: Settings,
+    statsContext?: StatsContext
   ) {
+    this.metrics = new Metrics(statsContext)
     checkSettings(settings)
-    this.hosts = pardotHosts(settings)
+    this.hosts = pardotHosts(request, settings)
     this.context = {
       apiHost: this.hosts.api,
       businessUnitId: businessUnitId(settings),
@@ -130,8 +103,10 @@ export class PardotClient {
 
   // Prospects
 
-  upsertProspectByEmail(body: UpsertByEmailBody) {
-    return this.send<ProspectFields>('POST', UPSERT_BY_EMAIL_PATH, { json: body })
+  async upsertProspectByEmail(body: UpsertByEmailBody) {
+    const response = await this.send<ProspectFields>('POST', UPSERT_BY_EMAIL_PATH, { json: body })
+    this.metrics.upserted()
+    return response
   }
 
   /**
@@ -215,6 +190,15 @@ export class PardotClient {
     return next ? { values, nextPage: 'path' in next ? next.path : next.token } : { values }
   }
 
+  /** A new static list; the answer holds its id, name and kind. */
+  async createList(body: NewList): Promise<PardotList> {
+    const response = await this.send<PardotList>('POST', LISTS_PATH, {
+      json: body,
+      searchParams: { fields: 'id,name,isDynamic' }
+    })
+    return response.data
+  }
+
   customFields(): Promise<CustomField[]> {
     return this.queryAll<CustomField>(CUSTOM_FIELDS_PATH, { fields: 'id,name,fieldId,type' })
   }
@@ -251,8 +235,15 @@ export class PardotClient {
     try {
       return await this.request<T>(`${this.hosts.api}${path}`, { method, ...options })
     } catch (error) {
-      throw toPardotError(error, operation ? { ...this.context, operation } : this.context)
+      throw this.failed(error, operation ? { ...this.context, operation } : this.context)
     }
+  }
+
+  /** The error to throw for a failed request, counted by the code it is classified as (no personal data). */
+  private failed(error: unknown, context: RequestContext): Error {
+    const answer = error instanceof HTTPError ? readPardotAnswer(error.response as ModifiedResponse) : undefined
+    this.metrics.error(answer ? pardotCode(answer) : 'NO_ANSWER', answer?.status)
+    return toPardotError(error, context)
   }
 
   /** Like `send`, but an answer the error table handles as `expected` resolves to undefined. */
@@ -267,7 +258,7 @@ export class PardotClient {
     } catch (error) {
       if (error instanceof HTTPError && handlingOf(readPardotAnswer(error.response as ModifiedResponse)) === expected)
         return undefined
-      throw toPardotError(error, this.context)
+      throw this.failed(error, this.context)
     }
   }
 
@@ -326,7 +317,7 @@ export class PardotClient {
   }
 }
 
-const V5_PREFIX = '/api/v5/'
+const V5_PREFIX = `${PARDOT_API_PREFIX}/`
 /** 1,000 pages of up to 200 records: no query of this destination (one email, one list) comes near it. */
 const MAX_QUERY_PAGES = 1000
 
@@ -369,7 +360,7 @@ export async function refreshAccessToken(
   auth: OAuth2ClientCredentials
 ): Promise<RefreshAccessTokenResult> {
   checkSettings(settings)
-  const { login } = pardotHosts(settings)
+  const { login } = pardotHosts(request, settings)
   const secrets = [auth.refreshToken, auth.clientSecret, auth.accessToken]
   let response
   try {

@@ -9,9 +9,11 @@ export class TtlCache<T> {
 
   constructor(private readonly ttlMs: number) {}
 
-  get(key: string, load: () => Promise<T>): Promise<T> {
+  /** `observe` hears whether the key was answered from memory (for the cache hit and miss metrics). */
+  get(key: string, load: () => Promise<T>, observe?: (hit: boolean) => void): Promise<T> {
     const now = Date.now()
     const hit = this.entries.get(key)
+    observe?.(Boolean(hit && hit.expiresAt > now))
     if (hit && hit.expiresAt > now) return hit.value
     const value = load()
     this.entries.set(key, { value, expiresAt: now + this.ttlMs })

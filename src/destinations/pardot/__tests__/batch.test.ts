@@ -1,7 +1,7 @@
 import nock from 'nock'
 import { createTestEvent, createTestIntegration, type JSONObject, type SegmentEvent } from '@segment/actions-core'
 import definition from '../index'
-import { parseCsv, parseMultipart } from '../../../sandbox/csv'
+import { parseCsv, parseMultipart } from './read-upload'
 import { auth, PROD_API, settings, UPSERT } from './helpers'
 
 const testDestination = createTestIntegration(definition)
@@ -52,7 +52,7 @@ async function sendBatchWithRequests(events: SegmentEvent[], mapping: JSONObject
     mapping: { enable_batching: true, ...mapping },
     useDefaultMappings: true
   })
-  return { requests, statuses: testDestination.results.at(-1)?.multistatus ?? [] }
+  return { requests, statuses: testDestination.results[testDestination.results.length - 1]?.multistatus ?? [] }
 }
 
 /** Import ids counting up from 100, one per import created. */

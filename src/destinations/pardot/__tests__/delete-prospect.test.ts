@@ -77,7 +77,7 @@ describe('Delete Prospect', () => {
       `GET ${PROD_API}${PROSPECTS}?fields=id%2Cemail&email=ann%40example.com`,
       `DELETE ${PROD_API}${PROSPECTS}/1`
     ])
-    expect(testDestination.results.at(-1)).toMatchObject({ data: { deleted: [1] } })
+    expect(testDestination.results[testDestination.results.length - 1]).toMatchObject({ data: { deleted: [1] } })
   })
 
   it.each([

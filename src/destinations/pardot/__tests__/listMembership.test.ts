@@ -67,7 +67,7 @@ async function run(event: Partial<SegmentEvent>, mapping: JSONObject = {}) {
 const url = (path: string) => `${PROD_API}${path}`
 
 /** What perform answered for the last event. */
-const outcome = () => testDestination.results.at(-1)
+const outcome = () => testDestination.results[testDestination.results.length - 1]
 
 describe('Update List Membership: add', () => {
   it('finds or creates the prospect by email, asking only for its id, then makes it a member', async () => {

@@ -19,8 +19,8 @@ const action: ActionDefinition<Settings, Payload> = {
       default: traitOrProperty('email')
     }
   },
-  perform: async (request, { settings, payload }) => {
-    const client = new PardotClient(request, settings)
+  perform: async (request, { settings, payload, statsContext }) => {
+    const client = new PardotClient(request, settings, statsContext)
     // A blank or malformed email must never reach the query: were Pardot to ignore the filter, every prospect
     // would be deleted. The query also keeps only prospects whose answered email is exactly this one.
     checkEmail(payload.email)

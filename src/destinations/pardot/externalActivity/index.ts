@@ -52,8 +52,8 @@ const action: ActionDefinition<Settings, Payload> = {
       default: { '@path': '$.timestamp' }
     }
   },
-  perform: (request, { settings, payload }) => {
-    const client = new PardotClient(request, settings)
+  perform: (request, { settings, payload, statsContext }) => {
+    const client = new PardotClient(request, settings, statsContext)
     const problems = [apiNameProblem('Extension', payload.extension), apiNameProblem('Activity Type', payload.type)]
     // Counted in characters (code points), as a database column of 100 characters counts them.
     const length = [...payload.value].length

@@ -16,16 +16,27 @@ export const email: InputField = {
 export const listId: InputField = {
   label: 'List',
   description:
-    'The static Pardot list to add the prospect to or remove it from (its id). Dynamic lists are filled by their criteria and cannot be changed through the API.',
+    "The static Pardot list to add the prospect to or remove it from (its id). Leave empty for a Segment audience connected to this destination: the audience's own list is used (created, or found by name, when the audience was connected). Dynamic lists are filled by their criteria and cannot be changed through the API.",
   type: 'string',
-  required: true,
+  required: false,
   dynamic: true
+}
+
+/** The list `createAudience` made or adopted for the audience: the platform sets it on every event of the audience. */
+export const external_audience_id: InputField = {
+  label: 'Audience List ID',
+  description:
+    "The id of the Pardot list made for the event's audience when the audience was connected. Used when List is empty.",
+  type: 'string',
+  required: false,
+  unsafe_hidden: true,
+  default: { '@path': '$.context.personas.external_audience_id' }
 }
 
 export const operation: InputField = {
   label: 'Operation',
   description:
-    'Add the prospect to the list or remove it. Leave empty for Segment audiences: the prospect is added when the event says it entered the audience and removed when it says it exited.',
+    'Add the prospect to the list or remove it. Leave empty for Segment audiences: the sync mode decides, or else the prospect is added when the event says it entered the audience and removed when it says it exited.',
   type: 'string',
   required: false,
   choices: [

@@ -6,11 +6,11 @@ export interface Payload {
    */
   email: string
   /**
-   * The static Pardot list to add the prospect to or remove it from (its id). Dynamic lists are filled by their criteria and cannot be changed through the API.
+   * The static Pardot list to add the prospect to or remove it from (its id). Leave empty for a Segment audience connected to this destination: the audience's own list is used (created, or found by name, when the audience was connected). Dynamic lists are filled by their criteria and cannot be changed through the API.
    */
-  listId: string
+  listId?: string
   /**
-   * Add the prospect to the list or remove it. Leave empty for Segment audiences: the prospect is added when the event says it entered the audience and removed when it says it exited.
+   * Add the prospect to the list or remove it. Leave empty for Segment audiences: the sync mode decides, or else the prospect is added when the event says it entered the audience and removed when it says it exited.
    */
   operation?: string
   /**
@@ -27,4 +27,8 @@ export interface Payload {
   traits_or_props?: {
     [k: string]: unknown
   }
+  /**
+   * The id of the Pardot list made for the event's audience when the audience was connected. Used when List is empty.
+   */
+  external_audience_id?: string
 }

@@ -3,7 +3,7 @@ import { staticListChoices } from '../dynamic-fields'
 import { checkEmail } from '../email'
 import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
-import { computation_key, email, listId, operation, optedOut, traits_or_props } from './fields'
+import { computation_key, email, external_audience_id, listId, operation, optedOut, traits_or_props } from './fields'
 import type { Payload } from './generated-types'
 import { addToList, removeFromList, staticList } from './memberships'
 import { listIdOf, operationFor } from './operation'
@@ -19,18 +19,31 @@ const action: ActionDefinition<Settings, Payload> = {
     operation,
     optedOut,
     computation_key,
-    traits_or_props
+    traits_or_props,
+    external_audience_id
+  },
+  // Offered where actions-core offers it (audiences and Reverse ETL): what the events of the audience do to the list.
+  syncMode: {
+    label: 'How to sync the audience',
+    description: 'What the events do to the Pardot list. Operation, when set, decides instead.',
+    default: 'mirror',
+    choices: [
+      { label: 'Mirror the audience: entering adds the prospect, exiting removes it', value: 'mirror' },
+      { label: 'Only add prospects to the list', value: 'add' },
+      { label: 'Only remove prospects from the list', value: 'delete' }
+    ]
   },
   dynamicFields: {
     listId: (request, { settings, page }) => staticListChoices(request, settings, page)
   },
-  perform: async (request, { settings, payload }) => {
+  perform: async (request, { settings, payload, statsContext, syncMode, audienceMembership }) => {
     // All are judged before any request: a wrong event costs no API call, and a remove never queries by a
     // blank or malformed email.
-    const chosen = operationFor(payload)
-    const list = listIdOf(payload.listId)
+    const chosen = operationFor(payload, { syncMode, membership: audienceMembership })
+    const list = listIdOf(payload)
     checkEmail(payload.email)
-    const client = new PardotClient(request, settings)
+    if (chosen === 'none') return { operation: chosen, listId: list, syncMode }
+    const client = new PardotClient(request, settings, statsContext)
     await staticList(client, list)
     return chosen === 'add'
       ? addToList(client, payload.email, list, payload.optedOut)

@@ -22,11 +22,15 @@ function listNotFound(client: PardotClient, id: number): IntegrationError {
 
 /** The list, when it exists and is static; otherwise the final error that says which and what to do. */
 export async function staticList(client: PardotClient, id: number): Promise<PardotList> {
-  const list = await lists.get(cacheKey(client, id), async () => {
-    const found = await client.getList(id)
-    if (!found) throw listNotFound(client, id)
-    return found
-  })
+  const list = await lists.get(
+    cacheKey(client, id),
+    async () => {
+      const found = await client.getList(id)
+      if (!found) throw listNotFound(client, id)
+      return found
+    },
+    (hit) => client.metrics.cache('lists', hit)
+  )
   if (list.isDynamic) {
     throw new IntegrationError(
       `The Pardot list "${list.name}" (id ${id}) is a dynamic list: Pardot adds and removes its members by the list's criteria, and the API cannot change them. Choose a static list.`,

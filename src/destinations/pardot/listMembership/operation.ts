@@ -1,11 +1,29 @@
-import { PayloadValidationError } from '@segment/actions-core'
+import { PayloadValidationError, type ExecuteInput } from '@segment/actions-core'
 import type { Payload } from './generated-types'
 
-export type Operation = 'add' | 'remove'
+/** add, update, upsert, delete or mirror (actions-core's root exports the values' type only through ExecuteInput). */
+type SyncMode = NonNullable<ExecuteInput<unknown, unknown>['syncMode']>
 
-/** Operation when set; else the audience membership the event carries (true: entered, false: exited). */
-export function operationFor(payload: Payload): Operation {
+/** `none`: the sync mode leaves this event's change out (an exit when only adding, an entry when only removing). */
+export type Operation = 'add' | 'remove' | 'none'
+
+/** What the engine tells an audience action: the sync mode chosen on the mapping, and the membership it read. */
+export interface AudienceSync {
+  syncMode?: SyncMode
+  /** true: entered (or a new/updated row); false: exited (or a deleted row); undefined: the event does not say. */
+  membership?: boolean
+}
+
+/**
+ * Operation when set (mappings made before sync modes keep working); else the mapping's sync mode: add only adds
+ * and delete only removes (the other change is left out), mirror follows the membership the engine read; else the audience membership the event carries
+ * in its traits or properties (true: entered, false: exited).
+ */
+export function operationFor(payload: Payload, sync: AudienceSync = {}): Operation {
   if (payload.operation === 'add' || payload.operation === 'remove') return payload.operation
+  if (sync.syncMode === 'add') return sync.membership === false ? 'none' : 'add'
+  if (sync.syncMode === 'delete') return sync.membership === true ? 'none' : 'remove'
+  if (sync.syncMode === 'mirror' && typeof sync.membership === 'boolean') return sync.membership ? 'add' : 'remove'
   const key = payload.computation_key
   if (!key) {
     throw new PayloadValidationError(
@@ -22,8 +40,17 @@ export function operationFor(payload: Payload): Operation {
   )
 }
 
-/** A Pardot list id is a positive whole number; the List dropdown gives it as text. */
-export function listIdOf(value: string): number {
+/**
+ * The list mapped, else the audience's own list: the id `createAudience` answered, which the platform puts on each
+ * event of the audience. A Pardot list id is a positive whole number; the List dropdown gives it as text.
+ */
+export function listIdOf(payload: Pick<Payload, 'listId' | 'external_audience_id'>): number {
+  const value = payload.listId?.trim() ? payload.listId : payload.external_audience_id
+  if (value === undefined || value.trim() === '') {
+    throw new PayloadValidationError(
+      'No list: List is not mapped and the event does not come from a Segment audience connected to this destination (it has no context.personas.external_audience_id). Choose a List, or connect the audience so its list is created.'
+    )
+  }
   const text = value.trim()
   const id = Number(text)
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(id) || id === 0) {

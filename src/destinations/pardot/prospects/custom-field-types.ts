@@ -39,13 +39,17 @@ class UnreadCatalogue extends Map<string, string> {
  */
 export async function customFieldTypes(client: PardotClient): Promise<CustomFieldTypes> {
   const key = `${client.context.apiHost} ${client.context.businessUnitId}`
-  return catalogues.get(key, async () => {
-    try {
-      const fields = await client.customFields()
-      return new Map(fields.map((field) => [`${field.fieldId}__c`, field.type]))
-    } catch (error) {
-      if (error instanceof IntegrationError) return new UnreadCatalogue()
-      throw error
-    }
-  })
+  return catalogues.get(
+    key,
+    async () => {
+      try {
+        const fields = await client.customFields()
+        return new Map(fields.map((field) => [`${field.fieldId}__c`, field.type]))
+      } catch (error) {
+        if (error instanceof IntegrationError) return new UnreadCatalogue()
+        throw error
+      }
+    },
+    (hit) => client.metrics.cache('custom-fields', hit)
+  )
 }

@@ -40,8 +40,8 @@ const action: ActionDefinition<Settings, Payload> = {
       __keys__: (request, { settings }) => customFieldKeys(request, settings)
     }
   },
-  perform: async (request, { settings, payload }) => {
-    const client = new PardotClient(request, settings)
+  perform: async (request, { settings, payload, statsContext }) => {
+    const client = new PardotClient(request, settings, statsContext)
     let types
     if (needsCustomFieldTypes(payload.customFields)) {
       checkBeforeAnyRequest(payload)

@@ -1,4 +1,10 @@
-import { ErrorCodes, getErrorCodeFromHttpStatus, MultiStatusResponse, type RequestClient } from '@segment/actions-core'
+import {
+  ErrorCodes,
+  getErrorCodeFromHttpStatus,
+  MultiStatusResponse,
+  type RequestClient,
+  type StatsContext
+} from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
 import type { Payload } from './generated-types'
@@ -14,9 +20,9 @@ import { upsertBody } from './upsert-body'
  */
 export async function performBatch(
   request: RequestClient,
-  { settings, payload }: { settings: Settings; payload: Payload[] }
+  { settings, payload, statsContext }: { settings: Settings; payload: Payload[]; statsContext?: StatsContext }
 ): Promise<MultiStatusResponse> {
-  const client = new PardotClient(request, settings)
+  const client = new PardotClient(request, settings, statsContext)
   const answers = new MultiStatusResponse()
   // The custom field catalogue is read once for the whole batch, and only when a value's form depends on it.
   // An event refused anyway (its email, a field name) must not cost the read, nor fail with it.
@@ -54,6 +60,7 @@ export async function performBatch(
   // Each file is one import, created and submitted in one call. Waves (see mergeByEmail) go in order; within a
   // wave, Search Deleted Prospects is per event but `restoreDeleted` per import: one group for each value.
   let stopped: unknown
+  const sentSoFar = { imports: 0, rows: 0 }
   for (const wave of mergeByEmail(inputs)) {
     for (const restoreDeleted of [true, false]) {
       const merged = wave.filter((row) => row.restoreDeleted === restoreDeleted)
@@ -75,6 +82,9 @@ export async function performBatch(
         }
         try {
           const answer = await client.importProspects(file.csv, { restoreDeleted })
+          client.metrics.imported(file.rows.length)
+          sentSoFar.imports++
+          sentSoFar.rows += file.rows.length
           for (const index of events) {
             answers.setSuccessResponseAtIndex(index, {
               status: 200,
@@ -91,6 +101,7 @@ export async function performBatch(
       }
     }
   }
+  client.metrics.batch(sentSoFar.imports, sentSoFar.rows)
   return answers
 }
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check'
 import nock from 'nock'
 import { Destination, defaultValues, type JSONObject, type JSONValue } from '@segment/actions-core'
-import definition from '../index'
-import prospects from '../prospects'
-import { standardFields } from '../prospects/fields'
-import { PROD_API, settings, UPSERT } from './helpers'
+import definition from '../../src/destinations/pardot'
+import prospects from '../../src/destinations/pardot/prospects'
+import { standardFields } from '../../src/destinations/pardot/prospects/fields'
+import { PROD_API, settings, UPSERT } from '../../src/destinations/pardot/__tests__/helpers'
 
 /**
  * Whatever events and mappings users send, the prospects action ends in exactly one well-formed upsert or in an
@@ -191,7 +191,7 @@ describe('the prospects action under generated input', () => {
           expect(matchEmail).toMatch(/^[^\s@]+@[^\s@]+$/)
           if (fullMapping.normalizeEmail === true) expect(matchEmail).toBe(matchEmail.trim().toLowerCase())
           const other = fullMapping.customFields ?? {}
-          if (!Object.hasOwn(other, 'email')) expect(body.prospect.email).toBe(matchEmail)
+          if (!Object.prototype.hasOwnProperty.call(other, 'email')) expect(body.prospect.email).toBe(matchEmail)
           // A stringified object would be a value the user never sent (unless an input held that very text).
           if (!JSON.stringify([e, m, standard]).includes('[object Object]')) {
             expect(bodies[0]).not.toContain('[object Object]')
@@ -199,7 +199,7 @@ describe('the prospects action under generated input', () => {
           for (const [key, v] of Object.entries(body.prospect)) {
             expect(['string', 'number', 'boolean'].includes(typeof v) || v === null).toBe(true)
             // Empty standard fields are left out; only an Other Fields entry may clear a field with null.
-            if (v === null) expect(Object.hasOwn(other, key)).toBe(true)
+            if (v === null) expect(Object.prototype.hasOwnProperty.call(other, key)).toBe(true)
           }
         } else {
           expect(bodies).toHaveLength(0)

@@ -1,0 +1,64 @@
+import nock from 'nock'
+import { createTestEvent, createTestIntegration } from '@segment/actions-core'
+import definition, { createPardotDestination } from '../index'
+import { HOSTS, type PardotEnvironments } from '../hosts'
+import { auth, settings, UPSERT } from './helpers'
+
+/** The hosts are passed in: the default export talks to Pardot, a definition made with other hosts to those only. */
+
+const OTHER: PardotEnvironments = {
+  production: { api: 'https://api.local.test/pi.pardot.com', login: 'https://login.local.test/prod' },
+  sandbox: { api: 'https://api.local.test/pi.demo.pardot.com', login: 'https://login.local.test/test' },
+  developerOrg: { api: 'https://api.local.test/pi.demo.pardot.com', login: 'https://login.local.test/dev' }
+}
+const event = createTestEvent({ type: 'identify', traits: { email: 'ann@example.com' } })
+
+it('ships the production definition, its handlers as written, talking to the real hosts', async () => {
+  expect(createPardotDestination().actions.prospects.perform).toBe(definition.actions.prospects.perform)
+  nock(HOSTS.production.api).post(UPSERT).reply(201, { id: 1 })
+  const responses = await createTestIntegration(definition).testAction('prospects', {
+    event,
+    settings,
+    auth,
+    useDefaultMappings: true
+  })
+  expect(responses.map((r) => r.url)).toEqual([`${HOSTS.production.api}${UPSERT}`])
+})
+
+it.each([
+  ['production', {}, OTHER.production],
+  ['sandbox', { isSandbox: true }, OTHER.sandbox],
+  ['developer org', { isDeveloperOrg: true }, OTHER.developerOrg]
+])('aims every request of a %s business unit at the hosts given', async (_, toggles, hosts) => {
+  const aimed = createTestIntegration(createPardotDestination({ hosts: OTHER }))
+  nock('https://api.local.test')
+    .post(`${new URL(hosts.api).pathname}${UPSERT}`)
+    .reply(201, { id: 1 })
+  const responses = await aimed.testAction('prospects', {
+    event,
+    settings: { ...settings, ...toggles },
+    auth,
+    useDefaultMappings: true
+  })
+  expect(responses.map((r) => r.url)).toEqual([`${hosts.api}${UPSERT}`])
+
+  nock('https://login.local.test')
+    .post(`${new URL(hosts.login).pathname}/services/oauth2/token`)
+    .reply(200, { access_token: 'new-token' })
+  await expect(
+    aimed.refreshAccessToken(
+      { ...settings, ...toggles },
+      { accessToken: 'old', refreshToken: 'r', clientId: 'c', clientSecret: 's' }
+    )
+  ).resolves.toEqual({ accessToken: 'new-token' })
+})
+
+it('aims the dropdowns at the hosts given too', async () => {
+  nock('https://api.local.test')
+    .get('/pi.pardot.com/api/v5/objects/lists')
+    .query(true)
+    .reply(200, { values: [{ id: 7, name: 'VIP', isDynamic: false }], nextPageToken: null })
+  const aimed = createTestIntegration(createPardotDestination({ hosts: OTHER }))
+  const answer = await aimed.testDynamicField('listMembership', 'listId', { settings, payload: {}, auth })
+  expect(answer).toMatchObject({ choices: [{ value: '7', label: 'VIP' }] })
+})

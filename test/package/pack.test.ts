@@ -1,0 +1,122 @@
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/**
+ * What a CDP does with the package: `npm run build`, `npm pack`, then a scratch project that installs the tarball
+ * beside @segment/actions-core alone and delivers an event through it. The install is `npm ci --offline` from a
+ * lockfile made of this repository's own production entries, so it needs no network: CI's `npm ci` has already put
+ * every one of those tarballs in the npm cache.
+ */
+
+const ROOT = join(__dirname, '..', '..')
+const run = (command: string, args: string[], cwd: string) =>
+  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+
+interface LockEntry {
+  version?: string
+  dev?: boolean
+  link?: boolean
+  [key: string]: unknown
+}
+interface Manifest {
+  name: string
+  version: string
+  dependencies: Record<string, string>
+  engines?: Record<string, string>
+}
+
+/** A TypeScript consumer of both entry points, compiled in the scratch project against the packed .d.ts files. */
+const TYPES_CONSUMER = `
+import { Destination, type DestinationDefinition } from '@segment/actions-core'
+import pardot, { createPardotDestination, type Settings } from 'pardot-actions-destination'
+import { localHosts, startLocalServer } from 'pardot-actions-destination/server'
+
+const shipped: DestinationDefinition<Settings> = pardot
+const aimed: DestinationDefinition<Settings> = createPardotDestination({ hosts: localHosts('http://127.0.0.1:1') })
+export const all = [new Destination(shipped), aimed, startLocalServer]
+`
+
+let scratch: string
+let tarball: string
+let files: string[]
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'pardot-pack-'))
+  run('npm', ['run', 'build'], ROOT)
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch], ROOT)) as {
+    filename: string
+    files: { path: string }[]
+  }[]
+  tarball = packed[0].filename
+  files = packed[0].files.map((file) => file.path)
+
+  const read = (name: string): unknown => JSON.parse(readFileSync(join(ROOT, name), 'utf8'))
+  const lock = read('package-lock.json') as { packages: Record<string, LockEntry> }
+  const manifest = read('package.json') as Manifest
+  const core = lock.packages['node_modules/@segment/actions-core'].version ?? ''
+  const dependencies = { '@segment/actions-core': core, [manifest.name]: `file:${tarball}` }
+  const packages: Record<string, LockEntry> = { '': { name: 'scratch', version: '1.0.0', dependencies } }
+  // Our dependencies and actions-core's, hoisted as here, at the versions and integrity this repository locks.
+  for (const [key, entry] of Object.entries(lock.packages))
+    if (key !== '' && !entry.dev && !entry.link) packages[key] = entry
+  packages[`node_modules/${manifest.name}`] = {
+    version: manifest.version,
+    resolved: `file:${tarball}`,
+    dependencies: manifest.dependencies,
+    ...(manifest.engines ? { engines: manifest.engines } : {})
+  }
+  const write = (name: string, value: unknown) => writeFileSync(join(scratch, name), JSON.stringify(value, null, 2))
+  write('package.json', { name: 'scratch', version: '1.0.0', private: true, dependencies })
+  write('package-lock.json', { name: 'scratch', version: '1.0.0', lockfileVersion: 3, requires: true, packages })
+  run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], scratch)
+  copyFileSync(join(__dirname, 'scratch-deliver.js'), join(scratch, 'deliver.js'))
+  writeFileSync(join(scratch, 'types.ts'), TYPES_CONSUMER)
+}, 240_000)
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true })
+})
+
+it('packs JavaScript, .d.ts and the Event Tester files, and no tests, scripts or sources', () => {
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'package.json',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/server/index.js',
+      'dist/server/index.d.ts',
+      'dist/server/main.js',
+      'dist/server/tester/index.html',
+      'dist/server/tester/tester.css',
+      'dist/server/tester/tester.js'
+    ])
+  )
+  expect(
+    files.filter((file) => /__tests__|\.test\.|^src\/|^scripts\/|^test\/|\.ts$/.test(file) && !file.endsWith('.d.ts'))
+  ).toEqual([])
+})
+
+it('installs beside actions-core alone and delivers an identify event through it', () => {
+  expect(readdirSync(join(scratch, 'node_modules')).filter((name) => !name.startsWith('.'))).toEqual(
+    expect.arrayContaining(['@segment', 'pardot-actions-destination', 'dayjs', 'liquidjs'])
+  )
+  const outcome = JSON.parse(run(process.execPath, ['deliver.js'], scratch)) as {
+    name: string
+    results: { output?: string; data?: { email?: string } }[]
+    prospects: { email: string; firstName?: string }[]
+    tester: number
+  }
+  expect(outcome.name).toBe('Pardot (Actions)')
+  expect(outcome.results.at(-1)).toMatchObject({ output: 'Action Executed', data: { email: 'packed@example.com' } })
+  expect(outcome.prospects).toEqual([expect.objectContaining({ email: 'packed@example.com', firstName: 'Pat' })])
+  // The server subpath found its static files in the package.
+  expect(outcome.tester).toBe(200)
+}, 60_000)
+
+it('types both entry points for a TypeScript consumer', () => {
+  const tsc = require.resolve('typescript/bin/tsc')
+  const args = ['--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--skipLibCheck']
+  expect(() => run(process.execPath, [tsc, ...args, '--types', 'node', 'types.ts'], scratch)).not.toThrow()
+}, 60_000)
