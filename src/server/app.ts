@@ -55,7 +55,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   // Token refreshes go through one store per server: a refresh token it exchanged is never sent again, since with
   // rotation on Salesforce would revoke the whole token family (docs/pardot-api.md, "OAuth").
   const tokens = new TokenStore()
-  const definition = withTokenStore(pardot as DestinationDefinition<unknown>, tokens)
+  const definition = withTokenStore(pardot as DestinationDefinition<unknown>, tokens, { followRotation: true })
+  // For callers not trusted with the newest tokens: a rotated-out refresh token is refused (see `credentialsFor`).
+  const untrustedDefinition = withTokenStore(pardot as DestinationDefinition<unknown>, tokens, {
+    followRotation: false
+  })
   const sandbox = target === 'sandbox' ? new PardotSandbox(options.sandbox) : undefined
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
   const log = options.log ?? (() => undefined)
@@ -69,19 +73,28 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   // Without `auth`, every call shares the sandbox's credentials, so a refreshed token serves the next call too.
   // Each request's secrets are noted in `seen`, so whatever goes wrong later, its answer and log line can hide them.
-  const credentialsFor = (auth: unknown, seen: Secrets): { credentials: Credentials } => {
+  // `trusted`: whether the caller may be served the newest tokens of its family, kept by this server. Only a caller
+  // that sent the client secret itself, and only to deliver (never on /refreshAccessToken, which would hand them
+  // out): otherwise whoever holds an old refresh token, leaked or rotated out, would get working tokens, which is
+  // what Salesforce's reuse detection exists to prevent (docs/pardot-api.md, "OAuth").
+  const credentialsFor = (
+    auth: unknown,
+    seen: Secrets,
+    use: 'deliver' | 'refresh' = 'deliver'
+  ): { credentials: Credentials; trusted: boolean } => {
     if (auth !== undefined) {
       if (!isObject(auth)) throw new RequestError(400, '"auth" must be an object: {accessToken, refreshToken}.')
       const given = { clientId: options.clientId, clientSecret: options.clientSecret, ...(auth as Credentials) }
-      // A caller that still sends the tokens it connected with gets the newest of their family, kept by this server.
-      const credentials = tokens.latest(given)
+      const ownSecret = typeof auth.clientSecret === 'string' && auth.clientSecret !== ''
+      const trusted = use === 'deliver' && ownSecret
+      const credentials = trusted ? tokens.latest(given) : given
       seen.push(...secretsOf(given), ...secretsOf(credentials))
-      return { credentials }
+      return { credentials, trusted }
     }
     if (!sandbox) {
       throw new RequestError(400, 'The target is real Pardot: send "auth" with accessToken and refreshToken.')
     }
-    return { credentials: sandboxCredentials }
+    return { credentials: sandboxCredentials, trusted: true }
   }
 
   const settingsFor = (settings: unknown): JSONObject => {
@@ -131,14 +144,18 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     }
 
     if (first === 'refreshAccessToken') {
-      const { credentials } = credentialsFor(
+      const { credentials, trusted } = credentialsFor(
         body.refreshToken === undefined
           ? undefined
           : { refreshToken: body.refreshToken, clientId: body.clientId, clientSecret: body.clientSecret },
-        seen
+        seen,
+        'refresh'
       )
+      // A refresh token this server already exchanged under rotation is refused with 409, not answered with the
+      // newest tokens (`RefreshTokenExchanged`); only the server's own sandbox credentials follow their family.
+      const destination = new Destination(trusted ? definition : untrustedDefinition)
       try {
-        const tokens = await new Destination(definition).refreshAccessToken(settingsFor(body.settings), {
+        const tokens = await destination.refreshAccessToken(settingsFor(body.settings), {
           accessToken: credentials.accessToken ?? '',
           refreshToken: credentials.refreshToken ?? '',
           clientId: credentials.clientId ?? '',
@@ -176,8 +193,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     }
     if (body.mapping !== undefined && !isObject(body.mapping))
       throw new RequestError(400, '"mapping" must be an object.')
-    const { credentials } = credentialsFor(body.auth, seen)
-    const report = await deliver(definition, {
+    const { credentials, trusted } = credentialsFor(body.auth, seen)
+    const report = await deliver(trusted ? definition : untrustedDefinition, {
       slug: first,
       payload: payload as unknown as SegmentEvent | SegmentEvent[],
       settings: settingsFor(body.settings),

@@ -83,9 +83,12 @@ describe('refresh-token rotation through the local server', () => {
     expect(await oauthStats()).toEqual({ refreshed: 2, rotated: 2, reuseDetected: 0 })
   })
 
-  it('POST /refreshAccessToken with a token the server already exchanged: the newest tokens, nothing revoked', async () => {
+  it('POST /refreshAccessToken with a token the server already exchanged: 409, no tokens, nothing revoked', async () => {
     await expireTokens()
     await identify('ann@example.com')
+    const calls = () => local.sandbox?.stats().calls['POST /services/oauth2/token']
+    expect(calls()).toBe(1)
+    // Even with the client secret: handing out the newest tokens for an old one is what reuse detection prevents.
     const res = await fetch(`${local.url}/refreshAccessToken`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -95,10 +98,69 @@ describe('refresh-token rotation through the local server', () => {
         clientSecret: AUTH.clientSecret
       })
     })
-    const answer = (await res.json()) as { ok: boolean; data: { accessToken: string; refreshToken: string } }
-    expect(answer.ok).toBe(true)
-    expect(answer.data.refreshToken).toMatch(/^sandbox-rt-/)
+    expect(res.status).toBe(409)
+    const text = await res.text()
+    expect(text).not.toMatch(/sandbox-rt-|sandbox-at-/)
+    expect(JSON.parse(text)).toMatchObject({
+      ok: false,
+      error: {
+        status: 409,
+        code: 'REFRESH_TOKEN_ALREADY_EXCHANGED',
+        retryable: false,
+        message: expect.stringMatching(/^This refresh token was already exchanged: the connected app rotates/) as string
+      }
+    })
+    // Not sent to Salesforce: the family is intact, and the caller that proves the secret still delivers.
+    expect(calls()).toBe(1)
     expect((await oauthStats()).reuseDetected).toBe(0)
     expect((await identify('bob@example.com')).body).toMatchObject({ ok: true })
+  })
+})
+
+describe('refresh-token rotation for a caller that relies on the server’s client credentials', () => {
+  let configured: LocalServer
+
+  beforeEach(async () => {
+    // The operator configured the connected app's credentials; the caller sends only its tokens.
+    configured = await startLocalServer({
+      port: 0,
+      sandbox: { refreshDelayMs: 0, rotateRefreshTokens: true },
+      clientId: SANDBOX_DEFAULTS.clientId,
+      clientSecret: SANDBOX_DEFAULTS.clientSecret
+    })
+  })
+
+  afterEach(async () => {
+    await configured.close()
+  })
+
+  const send = async (email: string) => {
+    const res = await fetch(`${configured.url}/prospects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        payload: { type: 'identify', traits: { email } },
+        auth: { accessToken: AUTH.accessToken, refreshToken: AUTH.refreshToken }
+      })
+    })
+    return { status: res.status, body: (await res.json()) as DeliveryReport }
+  }
+
+  it('refuses an event carrying a rotated-out refresh token instead of delivering it with the newest tokens', async () => {
+    await fetch(`${configured.url}/sandbox/expire-tokens`, { method: 'POST' })
+    expect((await send('ann@example.com')).body).toMatchObject({ ok: true, tokenRefreshed: true })
+
+    // The same, now rotated-out, tokens again: not exchanged, not swapped for the newest, and the family lives on.
+    const refused = await send('bob@example.com')
+    expect(refused.status).toBe(409)
+    expect(refused.body).toMatchObject({
+      ok: false,
+      status: 409,
+      error: { code: 'REFRESH_TOKEN_ALREADY_EXCHANGED', retryable: false }
+    })
+    expect(JSON.stringify(refused.body)).not.toMatch(/sandbox-rt-|sandbox-at-/)
+    expect(configured.sandbox?.stats().oauth).toEqual({ refreshed: 1, rotated: 1, reuseDetected: 0 })
+    const prospects = (await (await fetch(`${configured.url}/sandbox/prospects`)).json()) as { email: string }[]
+    expect(prospects.map((p) => p.email)).toEqual(['ann@example.com'])
   })
 })
