@@ -231,6 +231,21 @@ describe('Send External Activity: what a Pardot refusal tells the user', () => {
     )
   })
 
+  // Bare "type" or "extension" are not enough: these answers are about the request, not the setup.
+  it.each([
+    [151, 'Unsupported content-type'],
+    [154, 'Invalid file extension']
+  ])('adds no setup step to code %i "%s", which names neither the extension nor the type', async (code, message) => {
+    const error = (await fails(code, message)) as Error
+    expect(error.message).not.toContain(SETUP)
+    expect(error.message).toMatch(new RegExp(`^Pardot answered \\(code ${code}, HTTP 400\\): ${message}\\.`))
+  })
+
+  it('names the extension when Pardot’s words name the mapped extension, whatever else they say', async () => {
+    const error = (await fails(154, 'Segment_Events: not found')) as Error
+    expect(error.message).toContain(`In ${SETUP}, create an extension whose API name is "Segment_Events"`)
+  })
+
   it('says the prospect must exist when Pardot does not know the email (code 4)', async () => {
     const error = (await fails(4, 'Invalid prospect email address')) as Error
     expect(error.message).toBe(
