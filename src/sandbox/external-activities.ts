@@ -4,7 +4,29 @@ import type { SandboxState } from './state'
 const REQUIRED = ['extension', 'type', 'value', 'email'] as const
 
 const MAX_VALUE = 100
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i
+
+/**
+ * The documented form of `activityDate`, the docs' example being `2021-01-01T11:08:00+00:00`: whole seconds and a
+ * numeric offset. Whether Pardot also takes `Z` or fractional seconds is unconfirmed (docs/pardot-api.md), so the
+ * sandbox takes only what is documented: a client sending anything else fails here before it fails in Pardot.
+ */
+function isDocumentedDate(text: string): boolean {
+  const match = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)[+-](\d\d):(\d\d)$/.exec(text)
+  if (!match) return false
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.slice(1).map(Number)
+  // A real calendar day: the UTC date built from the parts must give the same parts back (no 30 February).
+  const date = new Date(Date.UTC(year, month - 1, day))
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60 &&
+    offsetHours < 24 &&
+    offsetMinutes < 60
+  )
+}
 
 /**
  * `POST /api/v5/external-activities` against the registered Marketing App Extensions. `value` is at most 100
@@ -29,12 +51,7 @@ export function externalActivityRoutes(
     const { extension, type, value, email } = fields as Record<(typeof REQUIRED)[number], string>
     if ([...value].length > MAX_VALUE) throw new PardotFault(154, `value must be ${MAX_VALUE} characters or less`)
     const activityDate = fields.activityDate
-    if (
-      activityDate !== undefined &&
-      (typeof activityDate !== 'string' ||
-        !ISO_WITH_OFFSET.test(activityDate) ||
-        Number.isNaN(Date.parse(activityDate)))
-    ) {
+    if (activityDate !== undefined && (typeof activityDate !== 'string' || !isDocumentedDate(activityDate))) {
       throw new PardotFault(154, 'activityDate must be an ISO 8601 date-time with an offset')
     }
     const bu = businessUnit(r)

@@ -18,6 +18,9 @@ import {
   type StoredListMembership
 } from './state'
 
+/** Code 183's message in the error-code registry (docs/pardot-api.md, "Error codes"). */
+const INTERNAL_ERROR = 'An internal error occurred, please try your request again'
+
 export { SANDBOX_DEFAULTS, type SandboxOptions, type FaultOptions }
 
 const API_HOSTS: Record<string, Environment> = { 'pi.pardot.com': 'production', 'pi.demo.pardot.com': 'demo' }
@@ -193,7 +196,9 @@ export class PardotSandbox {
       if (fault) state.injected[fault]++
       if (fault === 'slow') await delay(state.options.faults.slowMs ?? 2000)
       else if (state.options.latencyMs > 0) await delay(state.options.latencyMs)
-      if (fault === '5xx') throw new PardotFault(85, 'Internal error (injected)', 503)
+      // The registry's internal error, in its words; HTTP 500, the plain status for it (which one Pardot sends is
+      // not documented: the client retries any 5xx).
+      if (fault === '5xx') throw new PardotFault(183, INTERNAL_ERROR, 500)
       if (fault === '66')
         throw new PardotFault(66, 'You have exceeded your concurrent request limit. Please wait, before trying again')
       return await run()
@@ -247,6 +252,7 @@ export class PardotSandbox {
       return { status: error.status, body: { error: error.error, error_description: error.description } }
     }
     this.state.count(this.state.answers, '500')
-    return { status: 500, body: { code: 85, message: error instanceof Error ? error.message : 'Internal error' } }
+    // A fault of the sandbox itself: the registry's internal-error code, and what went wrong, to debug it.
+    return { status: 500, body: { code: 183, message: error instanceof Error ? error.message : INTERNAL_ERROR } }
   }
 }

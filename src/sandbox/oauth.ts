@@ -16,15 +16,17 @@ export function oauthRoutes(router: Router, state: SandboxState): void {
     }
     const refreshToken = form.get('refresh_token') ?? ''
     const reused = state.rotatedOut.get(refreshToken)
+    const client = state.refreshTokens.get(refreshToken) ?? reused
+    if (!client) throw new OAuthFault('invalid_grant', 'expired access/refresh token')
+    // The client is checked first: a request that cannot authenticate as the connected app is refused as such, and
+    // so cannot revoke the connection by presenting an old refresh token.
+    if (client.clientId !== form.get('client_id') || client.clientSecret !== form.get('client_secret')) {
+      throw new OAuthFault('invalid_client', 'invalid client credentials')
+    }
     if (reused) {
       // Reuse of a rotated-out token means it may have leaked: Salesforce revokes the whole family.
       revokeFamily(state, reused.family)
       throw new OAuthFault('invalid_grant', 'expired access/refresh token')
-    }
-    const client = state.refreshTokens.get(refreshToken)
-    if (!client) throw new OAuthFault('invalid_grant', 'expired access/refresh token')
-    if (client.clientId !== form.get('client_id') || client.clientSecret !== form.get('client_secret')) {
-      throw new OAuthFault('invalid_client', 'invalid client credentials')
     }
     if (state.refreshing.has(refreshToken)) {
       throw new OAuthFault('invalid_grant', 'token request is already being processed')

@@ -32,7 +32,7 @@ export function page<T>(r: RequestInfo, path: string, matches: T[], present: (it
   const { query, offset } = pageQuery(r)
   const limit = Math.min(Number(query.get('limit') ?? 200) || 200, 1000)
   const more = offset + limit < matches.length
-  const token = more ? encodeToken(query, offset + limit) : null
+  const token = more ? encodeToken(r, query, offset + limit) : null
   const next = token === null ? null : new URLSearchParams({ nextPageToken: token })
   if (next && query.has('fields')) next.set('fields', query.get('fields') ?? '')
   return {
@@ -50,7 +50,9 @@ export function page<T>(r: RequestInfo, path: string, matches: T[], present: (it
  * The query a request stands for: its own parameters, or (with `nextPageToken`) the first page's parameters the
  * token remembers, with `fields` from the request when it names them. Refuses any other parameter beside a token
  * with HTTP 400; Pardot documents the 400 but no code, so the sandbox uses the registry's "Invalid query
- * parameters" (5). An unreadable token is the registry's 211, "Page token is invalid".
+ * parameters" (5). An unreadable token is the registry's 211, "Page token is invalid", and so is a token given for
+ * another endpoint or business unit: the token names one query of one business unit, and read elsewhere its filters
+ * would be applied to records they were never meant for.
  */
 export function pageQuery(r: RequestInfo): { query: URLSearchParams; offset: number } {
   const token = r.query.get('nextPageToken')
@@ -63,25 +65,37 @@ export function pageQuery(r: RequestInfo): { query: URLSearchParams; offset: num
     )
   }
   const decoded = decodeToken(token)
-  if (!decoded) throw new PardotFault(211, 'Page token is invalid.')
+  if (!decoded || decoded.path !== r.path || decoded.businessUnit !== businessUnitOf(r)) {
+    throw new PardotFault(211, 'Page token is invalid.')
+  }
   const fields = r.query.get('fields')
   if (fields !== null) decoded.query.set('fields', fields)
   return decoded
 }
 
-function encodeToken(query: URLSearchParams, offset: number): string {
+const businessUnitOf = (r: RequestInfo) => String(r.headers['pardot-business-unit-id'])
+
+function encodeToken(r: RequestInfo, query: URLSearchParams, offset: number): string {
   const kept = [...query.entries()].filter(([name]) => name !== 'nextPageToken')
-  return Buffer.from(JSON.stringify({ q: kept, o: offset })).toString('base64url')
+  return Buffer.from(JSON.stringify({ p: r.path, b: businessUnitOf(r), q: kept, o: offset })).toString('base64url')
 }
 
-function decodeToken(token: string): { query: URLSearchParams; offset: number } | undefined {
+interface DecodedToken {
+  path: string
+  businessUnit: string
+  query: URLSearchParams
+  offset: number
+}
+
+function decodeToken(token: string): DecodedToken | undefined {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { q?: unknown; o?: unknown }
-    const pairs = parsed.q
-    if (!Array.isArray(pairs) || !Number.isSafeInteger(parsed.o) || (parsed.o as number) < 0) return undefined
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>
+    const { p: path, b: businessUnit, q: pairs, o: offset } = parsed
+    if (typeof path !== 'string' || typeof businessUnit !== 'string') return undefined
+    if (!Array.isArray(pairs) || !Number.isSafeInteger(offset) || (offset as number) < 0) return undefined
     if (!pairs.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'string')))
       return undefined
-    return { query: new URLSearchParams(pairs as [string, string][]), offset: parsed.o as number }
+    return { path, businessUnit, query: new URLSearchParams(pairs as [string, string][]), offset: offset as number }
   } catch {
     return undefined
   }

@@ -24,7 +24,8 @@ export function prospectRoutes(router: Router, state: SandboxState, businessUnit
     .add('POST', `${PROSPECTS}/do/upsertLatestByEmail`, (r) => {
       const body = objectBody(r)
       const matchEmail = body.matchEmail
-      if (typeof matchEmail !== 'string' || matchEmail === '') throw new PardotFault(150, 'matchEmail is required')
+      if (typeof matchEmail !== 'string' || matchEmail === '')
+        throw new PardotFault(153, 'Missing required property in request')
       if (!EMAIL.test(matchEmail)) throw new PardotFault(4, 'Invalid prospect email address')
       const fields = checkFields(state, body.prospect ?? {})
       const { prospect } = upsertByEmail(

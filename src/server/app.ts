@@ -59,10 +59,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const sandbox = target === 'sandbox' ? new PardotSandbox(options.sandbox) : undefined
   const gate = createGate({ ...options, target, host: options.host ?? '127.0.0.1' }, sandbox)
   const slowPardot = { ...DEFAULT_SLOW_PARDOT, ...options.slowPardot }
-  const serve = (base: DestinationDefinition<unknown>) =>
-    watchRequests(withTokenStore(base, tokens), slowPardot, gate.ownHeaders)
+  const serve = (base: DestinationDefinition<unknown>, followRotation: boolean) =>
+    watchRequests(withTokenStore(base, tokens, { followRotation }), slowPardot, gate.ownHeaders)
   // With the sandbox, aimed at it once this server's address is known (below); each server has its own.
-  let definition = serve(pardot as DestinationDefinition<unknown>)
+  let definition = serve(pardot as DestinationDefinition<unknown>, true)
+  // For callers not trusted with the newest tokens: a rotated-out refresh token is refused (see `credentialsFor`).
+  let untrustedDefinition = serve(pardot as DestinationDefinition<unknown>, false)
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
   const log = (line: string) => options.log?.(escapeControl(line))
   // The engine refreshes the sandbox token when it expires; the next call picks up the new one.
@@ -75,22 +77,33 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   // Without `auth`, every call shares the sandbox's credentials, so a refreshed token serves the next call too.
   // Each request's secrets are noted in `seen`, so whatever goes wrong later, its answer and log line can hide them.
-  const credentialsFor = (auth: unknown, seen: Secrets): { credentials: Credentials } => {
+  // `trusted`: whether the caller may be served the newest tokens of its family, kept by this server. Only a caller
+  // that holds the server's key or sent the client secret itself, and only to deliver (never on /refreshAccessToken, which would hand them
+  // out): otherwise whoever holds an old refresh token, leaked or rotated out, would get working tokens, which is
+  // what Salesforce's reuse detection exists to prevent (docs/pardot-api.md, "OAuth").
+  const credentialsFor = (
+    auth: unknown,
+    seen: Secrets,
+    use: 'deliver' | 'refresh' = 'deliver'
+  ): { credentials: Credentials; trusted: boolean } => {
     if (auth !== undefined) {
       if (!isObject(auth)) throw new RequestError(400, '"auth" must be an object: {accessToken, refreshToken}.')
       // The operator's client id and secret serve only callers who proved themselves with the key: without a key
       // (loopback and the sandbox only), a caller's own refresh token is refreshed with the caller's own secret.
       const operator = options.apiKey ? { clientId: options.clientId, clientSecret: options.clientSecret } : {}
       const given = { ...operator, ...(auth as Credentials) }
-      // A caller that still sends the tokens it connected with gets the newest of their family, kept by this server.
-      const credentials = tokens.latest(given)
+      // A caller that holds the key (every caller, once one is set) or sent the client secret itself is the
+      // connection's owner, not merely a holder of one of its tokens.
+      const ownSecret = typeof auth.clientSecret === 'string' && auth.clientSecret !== ''
+      const trusted = use === 'deliver' && (ownSecret || Boolean(options.apiKey))
+      const credentials = trusted ? tokens.latest(given) : given
       seen.push(...secretsOf(given), ...secretsOf(credentials))
-      return { credentials }
+      return { credentials, trusted }
     }
     if (!sandbox) {
       throw new RequestError(400, 'The target is real Pardot: send "auth" with accessToken and refreshToken.')
     }
-    return { credentials: sandboxCredentials }
+    return { credentials: sandboxCredentials, trusted: true }
   }
 
   const settingsFor = (settings: unknown): JSONObject => {
@@ -140,14 +153,18 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     }
 
     if (first === 'refreshAccessToken') {
-      const { credentials } = credentialsFor(
+      const { credentials, trusted } = credentialsFor(
         body.refreshToken === undefined
           ? undefined
           : { refreshToken: body.refreshToken, clientId: body.clientId, clientSecret: body.clientSecret },
-        seen
+        seen,
+        'refresh'
       )
+      // A refresh token this server already exchanged under rotation is refused with 409, not answered with the
+      // newest tokens (`RefreshTokenExchanged`); only the server's own sandbox credentials follow their family.
+      const destination = new Destination(trusted ? definition : untrustedDefinition)
       try {
-        const tokens = await new Destination(definition).refreshAccessToken(settingsFor(body.settings), {
+        const tokens = await destination.refreshAccessToken(settingsFor(body.settings), {
           accessToken: credentials.accessToken ?? '',
           refreshToken: credentials.refreshToken ?? '',
           clientId: credentials.clientId ?? '',
@@ -192,8 +209,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     }
     if (body.mapping !== undefined && !isObject(body.mapping))
       throw new RequestError(400, '"mapping" must be an object.')
-    const { credentials } = credentialsFor(body.auth, seen)
-    const report = await deliver(definition, {
+    const { credentials, trusted } = credentialsFor(body.auth, seen)
+    const report = await deliver(trusted ? definition : untrustedDefinition, {
       slug: first,
       payload: payload as unknown as SegmentEvent | SegmentEvent[],
       settings: settingsFor(body.settings),
@@ -273,7 +290,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
   })
   const url = ownUrl(server, options.host)
-  if (sandbox) definition = serve(createPardotDestination({ hosts: localHosts(url) }) as DestinationDefinition<unknown>)
+  if (sandbox) {
+    const aimed = createPardotDestination({ hosts: localHosts(url) }) as DestinationDefinition<unknown>
+    definition = serve(aimed, true)
+    untrustedDefinition = serve(aimed, false)
+  }
 
   return {
     url,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { DestinationDefinition, RefreshAccessTokenResult } from '@segment/actions-core'
+import { IntegrationError, type DestinationDefinition, type RefreshAccessTokenResult } from '@segment/actions-core'
 
 /** The tokens a caller holds, as the server hands them to the engine. */
 export interface HeldTokens {
@@ -14,14 +14,16 @@ export interface HeldTokens {
  * (docs/pardot-api.md, "OAuth"): a connected app that rotates answers every refresh with a new refresh token, the one
  * sent stops working, and sending it again revokes the whole token family (the user must reconnect). So:
  *
- * - a refresh token this server has exchanged is never sent again: whoever presents it later (a caller that still
- *   holds it, an event whose 401 came after another event's refresh) gets the tokens it was exchanged for, or their
- *   newest successors;
+ * - a refresh token this server has exchanged is never sent again;
  * - concurrent refreshes of one token share one exchange, so Salesforce never sees the same token twice at once;
- * - callers that keep sending the tokens they connected with get the newest ones of the family instead.
+ * - a trusted caller (one that proved it holds the client secret) that presents an older token of a family is
+ *   served with the family's newest tokens: `latest()` before a call, `followRotation` on a late 401;
+ * - anyone else presenting a rotated-out refresh token is refused (`RefreshTokenExchanged`). Handing them the newest
+ *   tokens would defeat what Salesforce's reuse detection is for: an old, leaked refresh token must not be worth
+ *   anything.
  *
- * Entries are keyed by a hash of the client credentials and the refresh token: presenting a token proves nothing
- * without the client it was issued to. Held in memory only, at most `limit` entries (the oldest go first).
+ * Entries are keyed by a hash of the client credentials and the refresh token. Held in memory only, at most `limit`
+ * entries (the oldest go first).
  */
 export class TokenStore {
   private readonly exchanged = new Map<string, RefreshAccessTokenResult>()
@@ -29,7 +31,10 @@ export class TokenStore {
 
   constructor(private readonly limit = 10_000) {}
 
-  /** The newest tokens of the family `held` belongs to (`held` itself when this server never refreshed it). */
+  /**
+   * The newest tokens of the family `held` belongs to (`held` itself when this server never refreshed it). Only for a
+   * trusted caller: it turns an old refresh token into the newest ones.
+   */
   latest<T extends HeldTokens>(held: T): T {
     let current: T = held
     const seen = new Set<string>()
@@ -52,14 +57,22 @@ export class TokenStore {
   /**
    * Refreshes `held` through `exchange`, which sends the refresh token it is given. The exchange is skipped when
    * this server already holds newer tokens than `held`: its refresh token was rotated out (sending it would revoke
-   * the family), or its access token was already replaced.
+   * the family), or its access token was already replaced. A rotated-out token is then answered with the family's
+   * newest tokens only when `followRotation` (a trusted caller whose call raced another's refresh); otherwise it is
+   * refused with `RefreshTokenExchanged`.
+   *
+   * The newest tokens handed back are those of the family's last exchange: a trusted call looks them up when it
+   * starts, so newer ones exist only when another call refreshed meanwhile, and they are fresh. Were they expired
+   * all the same, the engine's retry answers 401 and the next call exchanges them.
    */
   async refresh(
     held: HeldTokens,
-    exchange: (refreshToken: string) => Promise<RefreshAccessTokenResult>
+    exchange: (refreshToken: string) => Promise<RefreshAccessTokenResult>,
+    { followRotation }: { followRotation: boolean }
   ): Promise<RefreshAccessTokenResult> {
     const current = this.latest(held)
     const rotatedOut = current.refreshToken !== held.refreshToken
+    if (rotatedOut && !followRotation) throw new RefreshTokenExchanged()
     const replaced = Boolean(held.accessToken) && current.accessToken !== held.accessToken
     if ((rotatedOut || replaced) && current.accessToken) {
       return { accessToken: current.accessToken, refreshToken: current.refreshToken }
@@ -91,14 +104,35 @@ export class TokenStore {
   }
 }
 
+/**
+ * A refresh token this server already exchanged under rotation, presented by a caller it does not trust: neither
+ * sent to Salesforce (that would revoke the connection) nor answered with the newest tokens. No token in the words.
+ */
+export class RefreshTokenExchanged extends IntegrationError {
+  constructor() {
+    super(
+      'This refresh token was already exchanged: the connected app rotates refresh tokens, so it no longer works, and sending it to Salesforce again would revoke the connection. Use the newest refresh token (from the refresh that replaced it), or send the connected app’s client secret with the tokens, or reconnect.',
+      'REFRESH_TOKEN_ALREADY_EXCHANGED',
+      409
+    )
+  }
+}
+
 function key(client: HeldTokens, refreshToken: string): string {
   return createHash('sha256')
     .update([client.clientId ?? '', client.clientSecret ?? '', refreshToken].join('\0'))
     .digest('hex')
 }
 
-/** The destination with its token refresh going through `store`; everything else is the definition as it is. */
-export function withTokenStore<S>(definition: DestinationDefinition<S>, store: TokenStore): DestinationDefinition<S> {
+/**
+ * The destination with its token refresh going through `store`; everything else is the definition as it is.
+ * `followRotation`: whether a rotated-out refresh token gets the family's newest tokens (trusted callers only).
+ */
+export function withTokenStore<S>(
+  definition: DestinationDefinition<S>,
+  store: TokenStore,
+  { followRotation }: { followRotation: boolean }
+): DestinationDefinition<S> {
   const authentication = definition.authentication
   if (authentication?.scheme !== 'oauth2' || !authentication.refreshAccessToken) return definition
   const refreshAccessToken = authentication.refreshAccessToken
@@ -107,8 +141,10 @@ export function withTokenStore<S>(definition: DestinationDefinition<S>, store: T
     authentication: {
       ...authentication,
       refreshAccessToken: (request, { settings, auth }) =>
-        store.refresh(auth, (refreshToken) =>
-          refreshAccessToken(request, { settings, auth: { ...auth, refreshToken } })
+        store.refresh(
+          auth,
+          (refreshToken) => refreshAccessToken(request, { settings, auth: { ...auth, refreshToken } }),
+          { followRotation }
         )
     }
   }

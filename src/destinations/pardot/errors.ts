@@ -227,14 +227,25 @@ export function businessUnitHint(ctx: RequestContext): string {
 
 const SETUP = 'Salesforce Setup → Marketing App Extensions'
 
+/** Whether `message` names `name` as a whole word, exactly as mapped (API names are case-sensitive identifiers). */
+function names(message: string, name: string): boolean {
+  return (
+    name !== '' &&
+    new RegExp(`(?<![A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_])`).test(message)
+  )
+}
+
 /**
  * The setup step an external activity lacks, when Pardot's words are about its extension or activity type. Read
- * from the message, never the code: Pardot documents no code for these answers (docs/pardot-api.md).
+ * from the message, never the code: Pardot documents no code for these answers (docs/pardot-api.md). A message is
+ * about them only when it names the mapped extension or type, or says "activity type" or "Marketing App Extension":
+ * a bare "type" or "extension" also appears in "Unsupported content-type" or "file extension", which are not.
  */
 function setupStep(answer: PardotAnswer, op: Extract<Operation, { kind: 'external-activity' }>, bu: string) {
   const message = answer.message ?? ''
-  const aboutType = /\btype\b/i.test(message)
-  if (!aboutType && !/extension/i.test(message)) return undefined
+  const aboutType = /\bactivity type\b/i.test(message) || names(message, op.type)
+  const aboutExtension = /\bmarketing app extension\b/i.test(message) || names(message, op.extension)
+  if (!aboutType && !aboutExtension) return undefined
   const inactive = /inactive|not active/i.test(message)
   const [extension, type] = [`"${op.extension}"`, `"${op.type}"`]
   if (aboutType) {

@@ -43,10 +43,10 @@ describe('external activities in the sandbox', () => {
 
   it('keeps the activityDate it is sent, and dates an activity without one when it arrives', async () => {
     const before = Date.now()
-    await activity({ activityDate: '2026-01-31T09:30:00.000Z', value: 'dated' })
+    await activity({ activityDate: '2026-01-31T10:30:00+01:00', value: 'dated' })
     await activity({ value: 'undated' })
     const [dated, undated] = await storedActivities()
-    expect(dated).toMatchObject({ value: 'dated', activityDate: '2026-01-31T09:30:00.000Z' })
+    expect(dated).toMatchObject({ value: 'dated', activityDate: '2026-01-31T10:30:00+01:00' })
     expect(Date.parse(undated.activityDate as string)).toBeGreaterThanOrEqual(before - 1000)
   })
 
@@ -62,7 +62,11 @@ describe('external activities in the sandbox', () => {
     [{ email: 'Ann@example.com' }, 4, 'Invalid prospect email address'],
     [{ value: '' }, 153, 'value is required'],
     [{ value: 'x'.repeat(101) }, 154, 'value must be 100 characters or less'],
-    [{ activityDate: '2026-01-31 09:30' }, 154, 'activityDate must be an ISO 8601 date-time with an offset']
+    [{ activityDate: '2026-01-31 09:30' }, 154, 'activityDate must be an ISO 8601 date-time with an offset'],
+    // Only the documented form (2021-01-01T11:08:00+00:00): fractional seconds and Z are not documented.
+    [{ activityDate: '2026-01-31T09:30:00.000Z' }, 154, 'activityDate must be an ISO 8601 date-time with an offset'],
+    [{ activityDate: '2026-01-31T09:30:00Z' }, 154, 'activityDate must be an ISO 8601 date-time with an offset'],
+    [{ activityDate: '2026-02-30T09:30:00+00:00' }, 154, 'activityDate must be an ISO 8601 date-time with an offset']
   ])('refuses %j with code %i', async (fields, code, message) => {
     expect(await activity(fields)).toEqual({ status: 400, body: { code, message } })
     expect(await storedActivities()).toEqual([])

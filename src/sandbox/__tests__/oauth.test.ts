@@ -101,6 +101,18 @@ describe('OAuth', () => {
       expect(await stats()).toEqual({ refreshed: 2, rotated: 2, reuseDetected: 0 })
     })
 
+    it('refuses a rotated-out refresh token with the wrong client secret as a client error, revoking nothing', async () => {
+      await start()
+      await rotate()
+      const first = await refresh()
+      expect(await refresh(undefined, 'wrong')).toEqual({
+        status: 400,
+        body: { error: 'invalid_client', error_description: 'invalid client credentials' }
+      })
+      expect((await refresh(first.body.refresh_token)).status).toBe(200)
+      expect(await stats()).toEqual({ refreshed: 2, rotated: 2, reuseDetected: 0 })
+    })
+
     it('revokes the whole family when a rotated-out refresh token comes back, as Salesforce does', async () => {
       await start()
       await rotate()

@@ -42,6 +42,19 @@ describe('paging like Pardot', () => {
     })
   })
 
+  it('answers code 211 to a token given for another endpoint or another business unit', async () => {
+    const page1 = await call(`${PROSPECTS}?fields=id&limit=2`)
+    const token = encodeURIComponent(String(page1.body.nextPageToken))
+    const invalid = { status: 400, body: { code: 211, message: 'Page token is invalid.' } }
+    expect(await call(`/api/v5/objects/lists?fields=id&nextPageToken=${token}`)).toEqual(invalid)
+    const otherUnit = await current().call(`/pi.demo.pardot.com${PROSPECTS}?fields=id&nextPageToken=${token}`, {
+      bu: SANDBOX_DEFAULTS.demoBusinessUnitId
+    })
+    expect(otherUnit).toEqual(invalid)
+    // On its own endpoint and business unit it still works.
+    expect((await call(`${PROSPECTS}?fields=id&nextPageToken=${token}`)).status).toBe(200)
+  })
+
   it('counts each page as an API call in the stats', async () => {
     const page1 = await call(`${PROSPECTS}?fields=id&limit=2`)
     await call(`${PROSPECTS}?fields=id&nextPageToken=${encodeURIComponent(String(page1.body.nextPageToken))}`)

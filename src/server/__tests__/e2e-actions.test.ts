@@ -108,14 +108,14 @@ describe('Send External Activity through the local server', () => {
       type: 'Webinar_Attended',
       value: 'msg-42',
       email: 'ann@example.com',
-      activityDate: '2026-01-31T09:30:00.000Z'
+      activityDate: '2026-01-31T09:30:00+00:00'
     })
     expect(await admin('external-activities')).toEqual([
       expect.objectContaining({
         extension: 'Segment_Events',
         type: 'Webinar_Attended',
         value: 'msg-42',
-        activityDate: '2026-01-31T09:30:00.000Z'
+        activityDate: '2026-01-31T09:30:00+00:00'
       })
     ])
   })

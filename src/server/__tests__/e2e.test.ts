@@ -281,13 +281,20 @@ describe('reliability', () => {
     expect(status).toBe(503)
     expect(body.retries).toBe(2)
     expect(body.error).toMatchObject({ status: 503, retryable: true })
-    expect(body.error?.message).toContain('(code 85, HTTP 503)')
+    expect(body.error?.message).toContain(
+      '(code 183, HTTP 500): An internal error occurred, please try your request again.'
+    )
   })
 
   it.each([
     ['code 66 (too many requests at once)', { faults: { rate66: 1 } }, 429, '(code 66'],
     ['code 122 (daily quota used up)', { dailyQuota: 0 }, 429, '(code 122'],
-    ['5xx', { faults: { rate5xx: 1 } }, 503, '(code 85, HTTP 503)']
+    [
+      '5xx',
+      { faults: { rate5xx: 1 } },
+      503,
+      '(code 183, HTTP 500): An internal error occurred, please try your request again.'
+    ]
   ])('gives up on %s once the retries are spent, reporting it retryable', async (_, sandbox, status, message) => {
     local = await startLocalServer({
       port: 0,

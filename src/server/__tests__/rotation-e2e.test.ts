@@ -83,9 +83,12 @@ describe('refresh-token rotation through the local server', () => {
     expect(await oauthStats()).toEqual({ refreshed: 2, rotated: 2, reuseDetected: 0 })
   })
 
-  it('POST /refreshAccessToken with a token the server already exchanged: the newest tokens, nothing revoked', async () => {
+  it('POST /refreshAccessToken with a token the server already exchanged: 409, no tokens, nothing revoked', async () => {
     await expireTokens()
     await identify('ann@example.com')
+    const calls = () => local.sandbox?.stats().calls['POST /services/oauth2/token']
+    expect(calls()).toBe(1)
+    // Even with the client secret: handing out the newest tokens for an old one is what reuse detection prevents.
     const res = await fetch(`${local.url}/refreshAccessToken`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -95,10 +98,77 @@ describe('refresh-token rotation through the local server', () => {
         clientSecret: AUTH.clientSecret
       })
     })
-    const answer = (await res.json()) as { ok: boolean; data: { accessToken: string; refreshToken: string } }
-    expect(answer.ok).toBe(true)
-    expect(answer.data.refreshToken).toMatch(/^sandbox-rt-/)
+    expect(res.status).toBe(409)
+    const text = await res.text()
+    expect(text).not.toMatch(/sandbox-rt-|sandbox-at-/)
+    expect(JSON.parse(text)).toMatchObject({
+      ok: false,
+      error: {
+        status: 409,
+        code: 'REFRESH_TOKEN_ALREADY_EXCHANGED',
+        retryable: false,
+        message: expect.stringMatching(/^This refresh token was already exchanged: the connected app rotates/) as string
+      }
+    })
+    // Not sent to Salesforce: the family is intact, and the caller that proves the secret still delivers.
+    expect(calls()).toBe(1)
     expect((await oauthStats()).reuseDetected).toBe(0)
     expect((await identify('bob@example.com')).body).toMatchObject({ ok: true })
+  })
+})
+
+describe('refresh-token rotation for a caller that relies on the server’s client credentials', () => {
+  let configured: LocalServer
+  const apiKey = 'rotation-test-key'
+
+  beforeEach(async () => {
+    // The operator configured the connected app's credentials, which serve only callers holding the server's key.
+    configured = await startLocalServer({
+      port: 0,
+      apiKey,
+      sandbox: { refreshDelayMs: 0, rotateRefreshTokens: true },
+      clientId: SANDBOX_DEFAULTS.clientId,
+      clientSecret: SANDBOX_DEFAULTS.clientSecret
+    })
+  })
+
+  afterEach(async () => {
+    await configured.close()
+  })
+
+  const send = async (email: string, key?: string) => {
+    const res = await fetch(`${configured.url}/prospects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({
+        payload: { type: 'identify', traits: { email } },
+        auth: { accessToken: AUTH.accessToken, refreshToken: AUTH.refreshToken }
+      })
+    })
+    return { status: res.status, body: (await res.json()) as DeliveryReport }
+  }
+
+  it('serves a key holder that still sends its first tokens with the newest of the family, never re-sending one', async () => {
+    await fetch(`${configured.url}/sandbox/expire-tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}` }
+    })
+    expect((await send('ann@example.com', apiKey)).body).toMatchObject({ ok: true, tokenRefreshed: true })
+
+    // The same, now rotated-out, tokens again: swapped for the newest kept by the server, so nothing is revoked.
+    expect((await send('bob@example.com', apiKey)).body).toMatchObject({ ok: true })
+    expect(configured.sandbox?.stats().oauth).toEqual({ refreshed: 1, rotated: 1, reuseDetected: 0 })
+    const prospects = (await (
+      await fetch(`${configured.url}/sandbox/prospects`, {
+        headers: { authorization: `Bearer ${apiKey}` }
+      })
+    ).json()) as { email: string }[]
+    expect(prospects.map((p) => p.email).sort()).toEqual(['ann@example.com', 'bob@example.com'])
+  })
+
+  it('spends nothing of the operator’s for a caller without the key', async () => {
+    const stranger = await send('eve@example.com')
+    expect(stranger.status).toBe(401)
+    expect(configured.sandbox?.stats().oauth).toEqual({ refreshed: 0, rotated: 0, reuseDetected: 0 })
   })
 })

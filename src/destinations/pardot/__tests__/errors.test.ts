@@ -102,12 +102,18 @@ describe('every Pardot error code becomes the right error', () => {
     expect(message).toContain(words)
   })
 
-  it.each([183, 85, 214])('code %i is retried, whatever HTTP 4xx status it came with', async (code) => {
-    nock(PROD_API)
-      .post(UPSERT)
-      .reply(400, { code, message: 'An internal error occurred, please try your request again' })
-    await expect(upsert()).rejects.toBeInstanceOf(RetryableError)
-  })
+  // 401 is left out: whatever the code, it means the token, and the engine refreshes on it.
+  it.each([183, 85, 214].flatMap((code) => [400, 403, 404, 405, 409, 422].map((status) => [code, status])))(
+    'code %i is retried, whatever HTTP 4xx status it came with (%i)',
+    async (code, httpStatus) => {
+      nock(PROD_API)
+        .post(UPSERT)
+        .reply(httpStatus, { code, message: 'An internal error occurred, please try your request again' })
+      const error = await upsert().catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error).toMatchObject({ status: 503 })
+    }
+  )
 
   it('gives codes outside the registry (229) or outside the table no meaning: Pardot’s words, by HTTP status', async () => {
     nock(PROD_API).post(UPSERT).reply(400, { code: 229, message: 'Something else' })

@@ -45,14 +45,15 @@ describe('Send External Activity: what Pardot receives', () => {
       type: 'Webinar_Attended',
       value: 'msg-1',
       email: 'ann@example.com',
-      activityDate: '2026-01-31T09:30:00.000Z'
+      // The event's timestamp (2026-01-31T09:30:00.000Z) in the form Pardot's documentation shows.
+      activityDate: '2026-01-31T09:30:00+00:00'
     })
   })
 
-  it('dates the activity when the event happened: activityDate is the event’s timestamp, offset kept', async () => {
+  it('dates the activity when the event happened: the same instant, in whole seconds with a numeric offset', async () => {
     const { received } = activityScope()
-    await track({ timestamp: '2026-02-01T08:15:30+01:00', properties: { email: 'ann@example.com' } })
-    expect(received.body).toMatchObject({ activityDate: '2026-02-01T08:15:30+01:00' })
+    await track({ timestamp: '2026-02-01T08:15:30.999+01:00', properties: { email: 'ann@example.com' } })
+    expect(received.body).toMatchObject({ activityDate: '2026-02-01T07:15:30+00:00' })
   })
 
   it('leaves activityDate out when it is mapped to nothing, so Pardot dates the activity on arrival', async () => {
@@ -133,20 +134,34 @@ describe('Send External Activity: input refused before any request', () => {
     nock.cleanAll()
   })
 
-  it('counts characters, not UTF-16 units: 100 emoji are 100 characters', async () => {
+  it('counts UTF-16 units, the safer bound: 50 emoji are sent, 51 refused before any request', async () => {
     const { received } = activityScope()
-    await track({ properties: { email: 'ann@example.com' } }, { ...mapping, value: '🎉'.repeat(100) })
-    expect(received.body).toMatchObject({ value: '🎉'.repeat(100) })
-  })
-
-  it('refuses an activity date without an offset before any request', async () => {
+    await track({ properties: { email: 'ann@example.com' } }, { ...mapping, value: '🎉'.repeat(50) })
+    expect(received.body).toMatchObject({ value: '🎉'.repeat(50) })
     const { scope } = activityScope()
     await expect(
-      track({ properties: { email: 'ann@example.com' } }, { ...mapping, activityDate: '2026-01-31 09:30' })
+      track({ properties: { email: 'ann@example.com' } }, { ...mapping, value: '🎉'.repeat(51) })
     ).rejects.toMatchObject({
       status: 400,
       message:
-        'Activity Date "2026-01-31 09:30" is not an ISO-8601 date-time with an offset (such as 2026-01-31T09:30:00Z or 2026-01-31T10:30:00+01:00), the only form Pardot takes. Map the event’s timestamp, or leave it empty to date the activity when Pardot receives it.'
+        'Value is 102 characters long (counted in UTF-16 units: an emoji counts as 2); Pardot accepts at most 100. Map a shorter identifier.'
+    })
+    expect(scope.isDone()).toBe(false)
+    nock.cleanAll()
+  })
+
+  it.each([
+    ['without an offset', '2026-01-31 09:30'],
+    ['on a day the month does not have', '2026-02-30T09:30:00Z'],
+    ['at an hour the day does not have', '2026-01-31T24:00:00+00:00'],
+    ['in lower case, which ISO-8601 does not allow', '2026-01-31t09:30:00z']
+  ])('refuses an activity date %s before any request', async (_, activityDate) => {
+    const { scope } = activityScope()
+    await expect(
+      track({ properties: { email: 'ann@example.com' } }, { ...mapping, activityDate })
+    ).rejects.toMatchObject({
+      status: 400,
+      message: `Activity Date "${activityDate}" is not an ISO-8601 date-time with an offset (such as 2026-01-31T09:30:00Z or 2026-01-31T10:30:00+01:00), the only form Pardot takes. Map the event’s timestamp, or leave it empty to date the activity when Pardot receives it.`
     })
     expect(scope.isDone()).toBe(false)
     nock.cleanAll()
@@ -214,6 +229,21 @@ describe('Send External Activity: what a Pardot refusal tells the user', () => {
     expect((error as Error).message).toContain(
       `In ${SETUP}, open the extension "Segment_Events", add an activity type whose API name is "Webinar_Attended"`
     )
+  })
+
+  // Bare "type" or "extension" are not enough: these answers are about the request, not the setup.
+  it.each([
+    [151, 'Unsupported content-type'],
+    [154, 'Invalid file extension']
+  ])('adds no setup step to code %i "%s", which names neither the extension nor the type', async (code, message) => {
+    const error = (await fails(code, message)) as Error
+    expect(error.message).not.toContain(SETUP)
+    expect(error.message).toMatch(new RegExp(`^Pardot answered \\(code ${code}, HTTP 400\\): ${message}\\.`))
+  })
+
+  it('names the extension when Pardot’s words name the mapped extension, whatever else they say', async () => {
+    const error = (await fails(154, 'Segment_Events: not found')) as Error
+    expect(error.message).toContain(`In ${SETUP}, create an extension whose API name is "Segment_Events"`)
   })
 
   it('says the prospect must exist when Pardot does not know the email (code 4)', async () => {

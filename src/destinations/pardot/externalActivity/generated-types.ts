@@ -18,7 +18,7 @@ export interface Payload {
    */
   value: string
   /**
-   * When the activity happened, as an ISO-8601 date-time with an offset. Defaults to the event’s timestamp, so an event delivered late (after retries or a pause for the daily limit) keeps the time it happened. Left empty, Pardot dates the activity when it receives it.
+   * When the activity happened, as an ISO-8601 date-time with an offset; sent to Pardot as the same instant in UTC, in whole seconds (2026-01-31T09:30:00+00:00), the form its documentation shows. Defaults to the event’s timestamp, so an event delivered late (after retries or a pause for the daily limit) keeps the time it happened. Left empty, Pardot dates the activity when it receives it.
    */
   activityDate?: string
 }

@@ -336,8 +336,8 @@ it('gives every sample the fields Segment adds, so the Track sample drives Send 
     type: 'Webinar_Attended',
     value: messageId,
     email: 'cara.diaz@example.com',
-    // Dated when the event happened, from the sample's timestamp.
-    activityDate: timestamp
+    // Dated when the event happened, from the sample's timestamp, in the form Pardot's documentation shows.
+    activityDate: timestamp.replace(/\.\d{3}Z$/, '+00:00')
   })
   expect(await page.locator('#prospects tbody tr.fresh').innerText()).toContain('cara.diaz@example.com')
 })
