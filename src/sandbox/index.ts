@@ -58,6 +58,8 @@ export class PardotSandbox {
       maxConcurrent: options.maxConcurrent ?? 5,
       dailyQuota: options.dailyQuota ?? 100_000,
       latencyMs: options.latencyMs ?? 0,
+      importDelayMs: options.importDelayMs ?? 100,
+      importsRequireCampaign: options.importsRequireCampaign ?? false,
       faults: options.faults ?? {}
     })
     this.roll = dice(options.faults?.seed ?? 1)

@@ -20,6 +20,8 @@ export interface FaultOptions {
   slowMs?: number
   /** Seed of the fault dice, so a run can be repeated. */
   seed?: number
+  /** Share of submitted imports that end Failed instead of Complete. */
+  rateImportFailed?: number
 }
 
 export interface SandboxOptions {
@@ -33,6 +35,13 @@ export interface SandboxOptions {
   dailyQuota?: number
   /** Time every API call takes, to make concurrency observable. */
   latencyMs?: number
+  /**
+   * How long a submitted import takes: Waiting for the first half, Processing for the second, then Complete (or
+   * Failed). Pardot processes imports asynchronously; 0 still answers the create call before any row is applied.
+   */
+  importDelayMs?: number
+  /** Whether an import that may create prospects must carry `campaignId` (one reading of Pardot; see docs). */
+  importsRequireCampaign?: boolean
   faults?: FaultOptions
 }
 
@@ -64,12 +73,27 @@ export const SEED_CUSTOM_FIELDS: CustomFieldDef[] = [
   { id: 4, name: 'Interests', fieldId: 'Interests', type: 'Multi-Select', isRequired: false }
 ]
 
+export type ImportStatus = 'Open' | 'Waiting' | 'Processing' | 'Complete' | 'Failed'
+
+/** One entry of an import's `fields` option: the CSV column it describes, in header order. */
+export interface ImportFieldOption {
+  field: string
+  /** false: the value is written only where the prospect's field is empty (or the prospect is new). */
+  overwrite?: boolean
+  /** true: a blank cell clears the field; false: a blank cell leaves it as it is. */
+  nullOverwrite?: boolean
+}
+
 export interface SandboxImport {
   id: number
   businessUnitId: string
-  status: 'Open' | 'Complete'
+  status: ImportStatus
   restoreDeleted: boolean
   createOnNoMatch: boolean
+  /** The per-field options given at create; undefined: every column overwrites, blanks included (v4's default). */
+  fields?: ImportFieldOption[]
+  /** Rows refused while processing: the cells as uploaded, under their batch's header, and the reason. */
+  errors: { header: string[]; cells: string[]; reason: string }[]
   /** Each batch: its header and rows, as uploaded. */
   batches: string[][][]
   createdCount: number
@@ -165,6 +189,8 @@ export class SandboxState {
   readonly dailyCalls = new Map<string, number>()
   readonly imports = new Map<number, SandboxImport>()
   readonly dailyImportBatches = new Map<string, number>()
+  /** Imports being processed in the background, so a reset can stop them. */
+  readonly importTimers = new Set<NodeJS.Timeout>()
   nextImportId = 1
   /** CSV bytes received by the Import API, to relate calls to data volume. */
   importedBytes = 0
@@ -189,6 +215,8 @@ export class SandboxState {
     this.prospects.clear()
     this.emailIndex.clear()
     this.imports.clear()
+    for (const timer of this.importTimers) clearTimeout(timer)
+    this.importTimers.clear()
     this.dailyImportBatches.clear()
     this.extensions.clear()
     for (const [name, extension] of Object.entries(SEED_EXTENSIONS)) {

@@ -31,7 +31,6 @@ import {
   type QueryAnswer,
   type QueryPage
 } from './pardot-client-lists'
-import { IMPORT_TIMEOUT_MS, IMPORTS_PATH, csvPart, multipart, type ImportAnswer } from './pardot-client-imports'
 import { checkEmail } from './email'
 import { businessUnitId, checkSettings } from './settings'
 
@@ -97,7 +96,7 @@ export const UPSERT_BY_EMAIL_PATH = `${PROSPECTS_PATH}/do/upsertLatestByEmail`
 export const EXTERNAL_ACTIVITIES_PATH = '/api/v5/external-activities'
 export const TOKEN_PATH = '/services/oauth2/token'
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 export type SendOptions = {
   json?: unknown
   searchParams?: Record<string, string>
@@ -130,25 +129,6 @@ export class PardotClient {
 
   upsertProspectByEmail(body: UpsertByEmailBody) {
     return this.send<ProspectFields>('POST', UPSERT_BY_EMAIL_PATH, { json: body })
-  }
-
-  /**
-   * One file, one call: the import is created with its file and `status: "Ready"`, so it is submitted at once. No
-   * import is left Open when a later call fails, and a batch of N files costs N calls, not N + 1 (create, batches,
-   * submit). The longer timeout is for a 10 MB upload on a slow link: a timeout is retried, and an upload that
-   * timed out may still have been taken, so a retry would import the file twice.
-   */
-  async importProspects(csv: string, options: { restoreDeleted: boolean }): Promise<ImportAnswer> {
-    const input = {
-      operation: 'Upsert',
-      object: 'Prospect',
-      status: 'Ready',
-      createOnNoMatch: true,
-      restoreDeleted: options.restoreDeleted
-    }
-    const parts = [{ name: 'input', contentType: 'application/json', content: JSON.stringify(input) }, csvPart(csv)]
-    return (await this.send<ImportAnswer>('POST', IMPORTS_PATH, { ...multipart(parts), timeout: IMPORT_TIMEOUT_MS }))
-      .data
   }
 
   /**
@@ -245,7 +225,8 @@ export class PardotClient {
     return this.send<unknown>('GET', PROSPECTS_PATH, { searchParams: { fields: 'id', limit: '1' } })
   }
 
-  private async send<T>(method: Method, path: string, options: SendOptions, operation?: Operation) {
+  /** Every request to Pardot goes through here (the Import API calls in pardot-client-imports.ts too). */
+  async send<T>(method: Method, path: string, options: SendOptions, operation?: Operation) {
     try {
       return await this.request<T>(`${this.hosts.api}${path}`, { method, ...options })
     } catch (error) {

@@ -6,9 +6,11 @@ import { customFieldTypes } from './custom-field-types'
 import { needsCustomFieldTypes } from './custom-values'
 import {
   batch_size,
+  campaignId,
   customFields,
   email,
   enable_batching,
+  import_wait_seconds,
   normalizeEmail,
   prospectId,
   salesforceId,
@@ -33,7 +35,9 @@ const action: ActionDefinition<Settings, Payload> = {
     salesforceId,
     normalizeEmail,
     enable_batching,
-    batch_size
+    batch_size,
+    campaignId,
+    import_wait_seconds
   },
   dynamicFields: {
     customFields: {
