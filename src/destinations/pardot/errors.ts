@@ -84,7 +84,6 @@ export const PARDOT_ERROR_TABLE: Readonly<Record<number, Rule>> = {
     meaning: 'the import’s CSV header does not match its field options',
     fix: 'This is a fault of the destination’s import file; please report it. Turning batching off sends the events one by one.'
   },
-  228: { handling: 'final', meaning: 'the import mixes API versions' },
   184: {
     handling: 'refresh',
     meaning: 'the access token is invalid, unknown or expired, or the connected app lacks the pardot_api scope',

@@ -36,16 +36,35 @@ describe('planning uploads', () => {
     expect(csvPlan([undefined, rows[1], undefined, rows[3]]).files[0].rows).toEqual([1, 3])
   })
 
-  it('gives rows with different fields their own files, so no blank cell clears a field', () => {
+  it('puts rows with different fields in one file whose options keep blanks, and rows that clear in their own', () => {
     const plan = csvPlan([
       { matchEmail: 'a@x.io', email: 'a@x.io', firstName: 'A' },
-      { matchEmail: 'b@x.io', email: 'b@x.io', company: 'B' },
+      { matchEmail: 'b@x.io', email: 'b@x.io', company: 'B', campaignId: 7 },
       { matchEmail: 'c@x.io', email: 'c@x.io', firstName: 'C' },
       { matchEmail: 'd@x.io', email: 'd@x.io', firstName: null }
     ])
-    expect(plan.files.map((f) => f.csv)).toEqual([
-      'matchEmail,email,firstName\r\na@x.io,a@x.io,A\r\nc@x.io,c@x.io,C\r\nd@x.io,d@x.io,\r\n',
-      'matchEmail,email,company\r\nb@x.io,b@x.io,B\r\n'
+    expect(plan.files.map((f) => [f.csv, f.rows, f.fields])).toEqual([
+      [
+        'matchEmail,email,firstName,company,campaignId\r\na@x.io,a@x.io,A,,\r\nb@x.io,b@x.io,,B,7\r\nc@x.io,c@x.io,C,,\r\n',
+        [0, 1, 2],
+        [
+          { field: 'matchEmail', overwrite: true, nullOverwrite: false },
+          { field: 'email', overwrite: true, nullOverwrite: false },
+          { field: 'firstName', overwrite: true, nullOverwrite: false },
+          { field: 'company', overwrite: true, nullOverwrite: false },
+          // A campaign is given to new prospects only: it never moves an existing prospect's.
+          { field: 'campaignId', overwrite: false, nullOverwrite: false }
+        ]
+      ],
+      [
+        'matchEmail,email,firstName\r\nd@x.io,d@x.io,\r\n',
+        [3],
+        [
+          { field: 'matchEmail', overwrite: true, nullOverwrite: false },
+          { field: 'email', overwrite: true, nullOverwrite: false },
+          { field: 'firstName', overwrite: true, nullOverwrite: true }
+        ]
+      ]
     ])
   })
 

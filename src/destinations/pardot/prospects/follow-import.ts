@@ -20,7 +20,7 @@ export type Sleep = (ms: number) => Promise<void>
 const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * Follows an import until it ends or `waitMs` has passed. A failed poll or download is not a failed import:
+ * Follows an import until it ends or `waitMs` (> 0) has passed. A failed poll or download is not a failed import:
  * Pardot has the file, so the outcome is reported pending (and the local server keeps following it).
  */
 export async function followImport(
@@ -32,7 +32,6 @@ export async function followImport(
   let status = 'Waiting'
   let waited = 0
   for (const share of POLL_AT) {
-    if (waitMs <= 0) break
     await pause(share * waitMs - waited)
     waited = share * waitMs
     try {

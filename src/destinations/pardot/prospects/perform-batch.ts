@@ -62,7 +62,7 @@ export async function performBatch(
     }
   })
   const waitMs = 1000 * (payload[0]?.import_wait_seconds ?? DEFAULT_IMPORT_WAIT_S)
-  await sendImports(client, answers, mergeByEmail(inputs), waitMs)
+  await sendImports(client, answers, mergeByEmail(inputs), waitMs, (index) => inputs[index]?.row ?? {})
   return answers
 }
 
