@@ -85,7 +85,10 @@ describe('a batch follows its import to the end', () => {
     polled({ status: 'Waiting' }, { status: 'Processing' }, { status: 'Processing' }, { status: 'Processing' })
     const { requests, statuses } = await sendBatch(events)
     // At most 4 polls within the wait, however long the import takes.
-    expect(callsOf(requests)).toEqual(['POST /api/v5/imports', ...Array(4).fill('GET /api/v5/imports/7')])
+    expect(callsOf(requests)).toEqual([
+      'POST /api/v5/imports',
+      ...Array.from({ length: 4 }, () => 'GET /api/v5/imports/7')
+    ])
     expect(statuses[0]).toMatchObject({
       status: 200,
       body: {
