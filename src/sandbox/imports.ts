@@ -145,11 +145,7 @@ function checkFile(state: SandboxState, csv: string): string[][] {
   // Code 150 is our reading, as for any body too large (http.ts): Pardot documents none for an oversized file, and
   // a final code is the right one, since the same file can never pass.
   if (bytes >= MAX_FILE_BYTES) {
-    throw new PardotFault(
-      150,
-      `The import file is ${bytes} bytes; a file must be under 10 MB (10,000,000 bytes)`,
-      413
-    )
+    throw new PardotFault(150, `The import file is ${bytes} bytes; a file must be under 10 MB (10,000,000 bytes)`, 413)
   }
   const [header, ...rows] = parseCsv(csv)
   if (!header) throw new PardotFault(150, 'The import file is empty')

@@ -9,6 +9,7 @@ import { readBody, send, type Reply } from '../sandbox/http'
 import type { ServerConfig } from './config'
 import { deliver, failure, type Credentials, type EventOutcome } from './deliver'
 import { redactDeep } from './exchanges'
+import { DEFAULT_FOLLOW, ImportFollower, type FollowOptions } from './import-follower'
 import { ConcurrencyLimiter, DEFAULT_RETRY, type RetryPolicy } from './limiter'
 import { testerAsset } from './tester/assets'
 
@@ -22,6 +23,8 @@ export interface LocalServerOptions extends Partial<ServerConfig> {
   clientSecret?: string
   /** Where a line about each failed request goes (secrets redacted); nothing is logged without it. */
   log?: (line: string) => void
+  /** How imports left pending by a batch are followed in the background (GET /imports). */
+  importFollow?: Partial<FollowOptions>
 }
 
 export interface LocalServer {
@@ -29,6 +32,8 @@ export interface LocalServer {
   server: Server
   /** The embedded sandbox, when the target is `sandbox`. */
   sandbox?: PardotSandbox
+  /** Imports left pending by batches, followed in the background. */
+  imports: ImportFollower
   /**
    * Stops taking connections. With `drainMs`, requests already being handled get that long to finish first;
    * then every connection is closed.
@@ -55,6 +60,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const sandbox = target === 'sandbox' ? new PardotSandbox(options.sandbox) : undefined
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
   const log = options.log ?? (() => undefined)
+  const follower = new ImportFollower({ ...DEFAULT_FOLLOW, ...options.importFollow }, log)
   // The engine refreshes the sandbox token when it expires; the next call picks up the new one.
   const sandboxCredentials: Credentials = {
     accessToken: SANDBOX_DEFAULTS.accessToken,
@@ -108,6 +114,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const path = url.pathname.replace(/\/+$/, '') || '/'
     const method = req.method ?? 'GET'
     if (method === 'GET' && path === '/manifest') return { status: 200, body: definition }
+    if (method === 'GET' && path === '/imports') return { status: 200, body: follower.list() }
     if (method !== 'POST') throw new RequestError(404, `No route ${method} ${path}.`)
     const body = await jsonBody(req)
     const [, first, second] = path.split('/')
@@ -171,16 +178,18 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     if (body.mapping !== undefined && !isObject(body.mapping))
       throw new RequestError(400, '"mapping" must be an object.')
     const { credentials } = credentialsFor(body.auth, seen)
+    const settings = settingsFor(body.settings)
     const report = await deliver(definition, {
       slug: first,
       payload: payload as unknown as SegmentEvent | SegmentEvent[],
-      settings: settingsFor(body.settings),
+      settings,
       mapping: body.mapping as JSONObject | undefined,
       useDefaultMappings: body.useDefaultMappings === true,
       credentials,
       limiter,
       retry: { ...DEFAULT_RETRY, ...options.retry }
     })
+    follower.track(report, { settings, credentials })
     return { status: report.ok || Array.isArray(payload) ? 200 : report.status, body: report }
   }
 
@@ -246,8 +255,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     url,
     server,
     sandbox,
+    imports: follower,
     close: async ({ drainMs = 0 } = {}) => {
       stopping = true
+      follower.close()
       if (handling > 0 && drainMs > 0) {
         let timer: NodeJS.Timeout | undefined
         await Promise.race([
