@@ -60,7 +60,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const sandbox = target === 'sandbox' ? new PardotSandbox(options.sandbox) : undefined
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
   const log = options.log ?? (() => undefined)
-  const follower = new ImportFollower({ ...DEFAULT_FOLLOW, ...options.importFollow }, log)
+  const follower = new ImportFollower({ ...DEFAULT_FOLLOW, ...options.importFollow }, log, limiter)
   // The engine refreshes the sandbox token when it expires; the next call picks up the new one.
   const sandboxCredentials: Credentials = {
     accessToken: SANDBOX_DEFAULTS.accessToken,

@@ -5,13 +5,15 @@ import { getImport } from '../destinations/pardot/pardot-client-imports'
 import { completed } from '../destinations/pardot/prospects/follow-import'
 import { redact } from '../destinations/pardot/errors'
 import type { Credentials, DeliveryReport } from './deliver'
+import type { ConcurrencyLimiter } from './limiter'
 
 /** What the server knows of an import whose events were accepted with their outcome pending. */
 export interface FollowedImport {
   importId: number
   businessUnitId: string
-  /** The events accepted in it, and their match emails. */
+  /** The events accepted in it, and their match emails (to resend them if it ends Failed). */
   events: number
+  emails: string[]
   outcome: 'pending' | 'complete' | 'failed' | 'unknown'
   /** The last status Pardot gave. */
   status: string
@@ -50,7 +52,9 @@ export class ImportFollower {
 
   constructor(
     private readonly options: FollowOptions,
-    private readonly log: (line: string) => void
+    private readonly log: (line: string) => void,
+    /** The server's limiter: a poll takes a slot of its business unit like any delivery, so 5 at once still holds. */
+    private readonly limiter?: ConcurrencyLimiter
   ) {}
 
   /** Starts following each import the report left pending. */
@@ -68,6 +72,7 @@ export class ImportFollower {
         importId,
         businessUnitId,
         events: emails.length,
+        emails,
         outcome: 'pending',
         status: 'Waiting',
         refused: [],
@@ -104,7 +109,8 @@ export class ImportFollower {
   private schedule(followed: FollowedImport, context: Context, giveUpAt: number): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer)
-      void this.poll(followed, context, giveUpAt)
+      const poll = () => this.poll(followed, context, giveUpAt)
+      void (this.limiter ? this.limiter.run(followed.businessUnitId, poll) : poll())
     }, this.options.intervalMs)
     this.timers.add(timer)
   }
