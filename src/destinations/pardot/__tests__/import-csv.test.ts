@@ -1,4 +1,4 @@
-import { csvCell, csvPlan, MAX_FILE_BYTES, mergeByEmail, type RowInput } from '../prospects/import-csv'
+import { csvCell, csvPlan, MAX_FILE_BYTES, mergeByEmail, type ImportRow, type RowInput } from '../prospects/import-csv'
 
 describe('CSV cells', () => {
   it.each([
@@ -23,13 +23,13 @@ describe('planning uploads', () => {
 
   it('fills each file up to the byte limit, header repeated', () => {
     // header "matchEmail,email\r\n" is 18 bytes, each row 17 bytes
-    const plan = csvPlan(rows, 18 + 2 * 17)
+    const plan = csvPlan(rows, { maxBytes: 18 + 2 * 17 })
     expect(plan.files.map((f) => f.rows)).toEqual([[0, 1], [2, 3], [4]])
     expect(plan.files[2].csv).toBe('matchEmail,email\r\nu4@x.io,u4@x.io\r\n')
   })
 
   it('counts bytes, not characters', () => {
-    expect(csvPlan([{ matchEmail: 'é@x.io', email: 'é@x.io' }], 18 + 15).tooLarge).toEqual([0])
+    expect(csvPlan([{ matchEmail: 'é@x.io', email: 'é@x.io' }], { maxBytes: 18 + 15 }).tooLarge).toEqual([0])
   })
 
   it('skips refused rows and keeps the indices of the others', () => {
@@ -65,6 +65,19 @@ describe('planning uploads', () => {
           { field: 'firstName', overwrite: true, nullOverwrite: true }
         ]
       ]
+    ])
+  })
+
+  it('with the safety switch, gives each set of fields its own file, so a blank cell is only a null', () => {
+    const rows: ImportRow[] = [
+      { matchEmail: 'a@x.io', firstName: 'A' },
+      { matchEmail: 'b@x.io', company: 'B' },
+      { matchEmail: 'c@x.io', firstName: null }
+    ]
+    const plan = csvPlan(rows, { splitByFields: true })
+    expect(plan.files.map((f) => [f.csv, f.fields.map((o) => o.nullOverwrite)])).toEqual([
+      ['matchEmail,firstName\r\na@x.io,A\r\nc@x.io,\r\n', [true, true]],
+      ['matchEmail,company\r\nb@x.io,B\r\n', [true, true]]
     ])
   })
 

@@ -127,3 +127,12 @@ export const import_wait_seconds: InputField = {
   minimum: 0,
   maximum: 120
 }
+
+export const import_split_by_fields: InputField = {
+  label: 'Import Split by Fields (safety switch)',
+  description:
+    'Off (default): one import per batch, whose field options make a blank cell leave its field as it is. On: one import per set of fields the events carry, so no row has a blank cell other than an explicit null; it costs more API calls. Turn it on only if Pardot is found to clear fields on blank cells despite the field options.',
+  type: 'boolean',
+  unsafe_hidden: true,
+  default: false
+}

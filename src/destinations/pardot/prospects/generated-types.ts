@@ -91,4 +91,8 @@ export interface Payload {
    * How long a batch waits for Pardot to finish its import before answering. Within it, the import is polled 4 times at most (after 8%, 24%, 56% and 100% of the wait). An import still running at the end is reported as accepted with its outcome pending.
    */
   import_wait_seconds?: number
+  /**
+   * Off (default): one import per batch, whose field options make a blank cell leave its field as it is. On: one import per set of fields the events carry, so no row has a blank cell other than an explicit null; it costs more API calls. Turn it on only if Pardot is found to clear fields on blank cells despite the field options.
+   */
+  import_split_by_fields?: boolean
 }

@@ -20,12 +20,16 @@ export async function sendImports(
   answers: MultiStatusResponse,
   waves: MergedRow[][],
   waitMs: number,
-  sent: (index: number) => ImportRow
+  sent: (index: number) => ImportRow,
+  splitByFields = false
 ): Promise<void> {
   const deadline = Date.now() + waitMs
   let stopped: { error: unknown; note: string } | undefined
   for (const wave of waves) {
-    const plan = csvPlan(wave.map((row) => row.row))
+    const plan = csvPlan(
+      wave.map((row) => row.row),
+      { splitByFields }
+    )
     for (const index of plan.tooLarge.flatMap((i) => wave[i].events)) {
       answers.setErrorResponseAtIndex(index, {
         status: 400,

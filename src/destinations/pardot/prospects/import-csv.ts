@@ -102,11 +102,16 @@ export interface CsvPlan {
  * gives new prospects a campaign and never moves an existing one. Each group is split into UTF-8 files under
  * `maxBytes`.
  */
-export function csvPlan(rows: (ImportRow | undefined)[], maxBytes = MAX_FILE_BYTES): CsvPlan {
+export function csvPlan(
+  rows: (ImportRow | undefined)[],
+  { maxBytes = MAX_FILE_BYTES, splitByFields = false }: { maxBytes?: number; splitByFields?: boolean } = {}
+): CsvPlan {
   const groups = new Map<string, { columns: Set<string>; clears: Set<string>; indices: number[] }>()
   rows.forEach((row, index) => {
     if (!row) return
-    const clears = Object.keys(row).filter((name) => row[name] === null)
+    // The safety switch (Import Split by Fields): one file per exact set of fields, so a blank cell is only ever an
+    // explicit null, whatever Pardot makes of the field options (docs/import-api.md, "Field options").
+    const clears = Object.keys(row).filter((name) => splitByFields || row[name] === null)
     const key = JSON.stringify([...clears].sort())
     const group = groups.get(key) ?? { columns: new Set(['matchEmail']), clears: new Set(clears), indices: [] }
     groups.set(key, group)

@@ -10,6 +10,7 @@ import {
   customFields,
   email,
   enable_batching,
+  import_split_by_fields,
   import_wait_seconds,
   normalizeEmail,
   prospectId,
@@ -37,7 +38,8 @@ const action: ActionDefinition<Settings, Payload> = {
     enable_batching,
     batch_size,
     campaignId,
-    import_wait_seconds
+    import_wait_seconds,
+    import_split_by_fields
   },
   dynamicFields: {
     customFields: {

@@ -62,7 +62,9 @@ export async function performBatch(
     }
   })
   const waitMs = 1000 * (payload[0]?.import_wait_seconds ?? DEFAULT_IMPORT_WAIT_S)
-  await sendImports(client, answers, mergeByEmail(inputs), waitMs, (index) => inputs[index]?.row ?? {})
+  const sent = (index: number) => inputs[index]?.row ?? {}
+  const split = payload[0]?.import_split_by_fields === true
+  await sendImports(client, answers, mergeByEmail(inputs), waitMs, sent, split)
   return answers
 }
 
