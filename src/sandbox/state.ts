@@ -1,4 +1,7 @@
+import type { SandboxImport } from './import-types'
 import type { ProspectFields } from './prospect-spec'
+
+export type { ImportFieldOption, ImportStatus, SandboxImport } from './import-types'
 
 /** The credentials and business units a fresh sandbox knows. */
 export const SANDBOX_DEFAULTS = {
@@ -72,34 +75,6 @@ export const SEED_CUSTOM_FIELDS: CustomFieldDef[] = [
   { id: 3, name: 'Birthday', fieldId: 'Birthday', type: 'Date', isRequired: false },
   { id: 4, name: 'Interests', fieldId: 'Interests', type: 'Multi-Select', isRequired: false }
 ]
-
-export type ImportStatus = 'Open' | 'Waiting' | 'Processing' | 'Complete' | 'Failed'
-
-/** One entry of an import's `fields` option: the CSV column it describes, in header order. */
-export interface ImportFieldOption {
-  field: string
-  /** false: the value is written only where the prospect's field is empty (or the prospect is new). */
-  overwrite?: boolean
-  /** true: a blank cell clears the field; false: a blank cell leaves it as it is. */
-  nullOverwrite?: boolean
-}
-
-export interface SandboxImport {
-  id: number
-  businessUnitId: string
-  status: ImportStatus
-  restoreDeleted: boolean
-  createOnNoMatch: boolean
-  /** The per-field options given at create; undefined: every column overwrites, blanks included (v4's default). */
-  fields?: ImportFieldOption[]
-  /** Rows refused while processing: the cells as uploaded, under their batch's header, and the reason. */
-  errors: { header: string[]; cells: string[]; reason: string }[]
-  /** Each batch: its header and rows, as uploaded. */
-  batches: string[][][]
-  createdCount: number
-  updatedCount: number
-  errorCount: number
-}
 
 export interface MarketingAppExtension {
   /** The business unit the extension is assigned to: activities reach only that one. */

@@ -10,6 +10,7 @@ import {
 } from '@segment/actions-core'
 import { pardotCodeIn, redact } from '../destinations/pardot/errors'
 import { toExchanges, type Exchange } from './exchanges'
+import { fromMultistatus, RETRYABLE, type PendingImport } from './multistatus'
 import { backoff, DeadlineExceeded, DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
 
 /** Every event matches: the caller chose the action by its URL, as with Segment's `serve`. */
@@ -42,14 +43,7 @@ export interface FailureReport {
   retryable: boolean
 }
 
-/** An event accepted in an import Pardot had not finished within the Import Wait (see import-follower.ts). */
-export interface PendingImport {
-  importId: number
-  status: string
-  note: string
-  /** The event's match email, to tie a row refused later to it. */
-  email?: string
-}
+export type { PendingImport }
 
 export interface EventOutcome {
   ok: boolean
@@ -70,8 +64,6 @@ export interface DeliveryReport extends EventOutcome {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-const RETRYABLE = (status: number) => status >= 500 || [408, 423, 429].includes(status)
 
 /** The error code of an event that ran out of time in the server: not refused, so the platform sends it again. */
 export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED'
@@ -257,47 +249,6 @@ function mapped(mapping: JSONObject, payload: SegmentEvent | SegmentEvent[]): JS
     return Array.isArray(payload) ? payload.map(one) : one(payload)
   } catch {
     return undefined
-  }
-}
-
-interface MultistatusEntry {
-  status: number
-  errormessage?: string
-  errortype?: string
-  body?: unknown
-  sent?: unknown
-}
-
-function fromMultistatus(results: Result[]): EventOutcome[] {
-  const multistatus = (results[0] as { multistatus?: MultistatusEntry[] })?.multistatus
-  return (multistatus ?? []).map((entry) => {
-    const ok = entry.status >= 200 && entry.status < 300
-    const pending = ok ? pendingOf(entry) : undefined
-    return ok
-      ? { ok, status: entry.status, ...(pending ? { pending } : {}) }
-      : {
-          ok,
-          status: entry.status,
-          error: {
-            status: entry.status,
-            code: entry.errortype,
-            message: entry.errormessage ?? '',
-            retryable: RETRYABLE(entry.status)
-          }
-        }
-  })
-}
-
-/** The import an accepted event waits on, when the destination answered it "outcome pending". */
-function pendingOf(entry: MultistatusEntry): PendingImport | undefined {
-  const body = entry.body as { importId?: unknown; importStatus?: unknown; outcome?: unknown; note?: unknown }
-  if (body?.outcome !== 'pending' || typeof body.importId !== 'number') return undefined
-  const email = (entry.sent as { matchEmail?: unknown } | undefined)?.matchEmail
-  return {
-    importId: body.importId,
-    status: String(body.importStatus),
-    note: String(body.note),
-    ...(typeof email === 'string' ? { email } : {})
   }
 }
 
