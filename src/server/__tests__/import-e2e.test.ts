@@ -74,7 +74,7 @@ describe('200 events with uneven traits', () => {
         ])
       }
     }
-  })
+  }, 30_000)
 })
 
 describe('an import that completes with refused rows', () => {
