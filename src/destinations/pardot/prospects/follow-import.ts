@@ -19,6 +19,22 @@ export type ImportOutcome =
 export type Sleep = (ms: number) => Promise<void>
 const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Runs the calls given to it one after the other. */
+export type Turn = <T>(call: () => Promise<T>) => Promise<T>
+
+/**
+ * One call at a time for the imports of a batch followed together: the batch holds one of the business unit's 5
+ * request slots (the local server's limiter), so its polls must not overlap.
+ */
+export function oneAtATime(): Turn {
+  let last: Promise<unknown> = Promise.resolve()
+  return <T>(call: () => Promise<T>) => {
+    const run = last.then(call, call)
+    last = run.catch(() => undefined)
+    return run
+  }
+}
+
 /**
  * Follows an import until it ends or `waitMs` (> 0) has passed. A failed poll or download is not a failed import:
  * Pardot has the file, so the outcome is reported pending (and the local server keeps following it).
@@ -27,6 +43,7 @@ export async function followImport(
   client: PardotClient,
   importId: number,
   waitMs: number,
+  turn: Turn = (call) => call(),
   pause: Sleep = sleep
 ): Promise<ImportOutcome> {
   let status = 'Waiting'
@@ -35,9 +52,9 @@ export async function followImport(
     await pause(share * waitMs - waited)
     waited = share * waitMs
     try {
-      const state = await getImport(client, importId)
+      const state = await turn(() => getImport(client, importId))
       status = state.status
-      if (status === 'Complete') return await completed(client, importId, state.errorCount ?? 0)
+      if (status === 'Complete') return await turn(() => completed(client, importId, state.errorCount ?? 0))
     } catch (error) {
       return { kind: 'pending', importId, status, why: (error as Error).message }
     }

@@ -2,7 +2,7 @@ import type { MultiStatusResponse } from '@segment/actions-core'
 import type { PardotClient } from '../pardot-client'
 import { createImport } from '../pardot-client-imports'
 import { campaignHint, NOT_SENT, setError, stopsTheBatch } from './batch-answers'
-import { followImport, type ImportOutcome } from './follow-import'
+import { followImport, oneAtATime, type ImportOutcome } from './follow-import'
 import { csvPlan, type ImportRow, type MergedRow } from './import-csv'
 
 interface Created {
@@ -24,6 +24,7 @@ export async function sendImports(
   splitByFields = false
 ): Promise<void> {
   const deadline = Date.now() + waitMs
+  const turn = oneAtATime()
   let stopped: { error: unknown; note: string } | undefined
   for (const wave of waves) {
     const plan = csvPlan(
@@ -57,7 +58,7 @@ export async function sendImports(
     // However long the uploads took, each import is polled at least once, unless the wait is 0 (do not follow).
     const follow = (importId: number): Promise<ImportOutcome> =>
       waitMs > 0
-        ? followImport(client, importId, Math.max(1, deadline - Date.now()))
+        ? followImport(client, importId, Math.max(1, deadline - Date.now()), turn)
         : Promise.resolve({ kind: 'pending', importId, status: 'Waiting' })
     const outcomes = await Promise.all(created.map((c) => follow(c.importId)))
     outcomes.forEach((outcome, k) => answerImport(answers, created[k].rows, outcome, waitMs, sent))
