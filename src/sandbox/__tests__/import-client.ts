@@ -39,11 +39,13 @@ export function importClient(current: () => SandboxUnderTest) {
   }
   /** Polls the import until it ends, as a client must: the create call only accepts the file. */
   const settled = async (id: unknown) => {
-    for (;;) {
+    // Bounded, so a test that fails cannot leave this loop running after it.
+    for (const end = Date.now() + 10_000; Date.now() < end;) {
       const answer = await status(id)
       if (answer.status === 'Complete' || answer.status === 'Failed') return answer
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
+    throw new Error(`Import ${String(id)} did not end within 10 s`)
   }
   /** Creates an import Ready with its file and waits for its end. */
   const imported = async (file: string, extra: Record<string, unknown> = {}) => {

@@ -39,11 +39,13 @@ interface ImportsAnswer {
 }
 
 async function importsWhen(done: (answer: ImportsAnswer) => boolean): Promise<ImportsAnswer> {
-  for (;;) {
+  // Bounded, so a test that fails cannot leave this loop running after it.
+  for (const end = Date.now() + 10_000; Date.now() < end;) {
     const answer = (await (await fetch(`${local.url}/imports`)).json()) as ImportsAnswer
     if (done(answer)) return answer
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
+  throw new Error('GET /imports did not reach the expected state within 10 s')
 }
 
 describe('imports a batch left pending', () => {

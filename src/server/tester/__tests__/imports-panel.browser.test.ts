@@ -37,7 +37,9 @@ it('lists an import followed after the answer with the row Pardot refused', asyn
       useDefaultMappings: true
     })
   })
-  while (local.imports.list().counts.pending > 0) await new Promise((resolve) => setTimeout(resolve, 50))
+  for (const end = Date.now() + 10_000; local.imports.list().counts.pending > 0 && Date.now() < end;) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
   await page.locator('#refresh-imports').click()
   const row = page.locator('#imports tbody tr')
   await row.waitFor()
