@@ -53,6 +53,7 @@ const table: [number, number, ErrorClass, number, string][] = [
   [154, 400, IntegrationError, 400, 'custom fields are written as <Name>__c'],
   [180, 400, IntegrationError, 400, 'cannot be written in this operation'],
   [219, 400, IntegrationError, 400, 'recycle bin'],
+  [227, 400, IntegrationError, 400, 'does not match its field options'],
   [13, 400, IntegrationError, 400, 'did not name the fields'],
   [209, 400, IntegrationError, 400, 'more than 3 filters'],
   [109, 404, IntegrationError, 404, 'record was not found']
