@@ -32,13 +32,16 @@ const OPTION_RULES: Record<keyof Omit<SandboxOptions, 'faults'>, Rule> = {
   maxConcurrent: WHOLE_FROM_1,
   dailyQuota: WHOLE_FROM_0,
   latencyMs: MS,
-  rotateRefreshTokens: BOOLEAN
+  rotateRefreshTokens: BOOLEAN,
+  importDelayMs: MS,
+  importsRequireCampaign: BOOLEAN
 }
 const FAULT_RULES: Record<keyof FaultOptions, Rule> = {
   rate5xx: SHARE,
   rate66: SHARE,
   rateSlow: SHARE,
   slowMs: MS,
+  rateImportFailed: SHARE,
   seed: [number(Number.isSafeInteger), 'a whole number']
 }
 

@@ -25,6 +25,8 @@ export class OAuthFault extends Error {
 export interface Reply {
   status: number
   body?: unknown
+  /** A body sent as it is (a CSV download) with this content type, instead of JSON. */
+  contentType?: string
 }
 
 export interface RequestInfo {
@@ -104,6 +106,10 @@ export function readBody(req: IncomingMessage, limit = 50 * 1024 * 1024): Promis
 export function send(res: ServerResponse, reply: Reply): void {
   if (reply.body === undefined) {
     res.writeHead(reply.status).end()
+    return
+  }
+  if (reply.contentType !== undefined && typeof reply.body === 'string') {
+    res.writeHead(reply.status, { 'content-type': reply.contentType }).end(reply.body)
     return
   }
   const text = JSON.stringify(reply.body)

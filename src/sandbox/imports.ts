@@ -1,17 +1,16 @@
 import { parseCsv, parseMultipart } from './csv'
 import { PardotFault, type RequestInfo, type Router } from './http'
-import { checkFields, upsertByEmail } from './prospects'
-import { BOOLEAN_FIELDS, fieldKind, NUMBER_FIELDS, type ProspectFields, type ProspectValue } from './prospect-spec'
+import { checkFieldOptions, errorsCsv, MATCH_COLUMNS, parseFieldOptions, runImport } from './import-run'
+import { dice } from './limits'
+import { fieldKind } from './prospect-spec'
 import type { SandboxImport, SandboxState } from './state'
 
 const IMPORTS = '/api/v5/imports'
 const MAX_BATCHES_PER_IMPORT = 10
 const MAX_BATCHES_PER_DAY = 1000
-const MATCH_COLUMNS = ['matchEmail', 'matchId', 'matchSalesforceId']
 /** Pardot takes files under 10 MB; read as 10,000,000 bytes, the stricter reading, so a file it passes passes both. */
 const MAX_FILE_BYTES = 10_000_000
 
-/** The v5 Import API for prospects: create (optionally with a file and status Ready), batches, submit, status. */
 export function importRoutes(router: Router, state: SandboxState, businessUnit: (r: RequestInfo) => string): void {
   const find = (r: RequestInfo): SandboxImport => {
     const found = state.imports.get(Number(r.params.id))
@@ -20,12 +19,15 @@ export function importRoutes(router: Router, state: SandboxState, businessUnit: 
   }
   const addBatch = (target: SandboxImport, csv: string) => {
     if (target.batches.length >= MAX_BATCHES_PER_IMPORT) {
-      throw new PardotFault(160, 'The import has reached the maximum number of batches (10)')
+      // HTTP 429 for code 160 and 400 for code 164 are one unofficial reading (docs/import-api.md, "Limits").
+      throw new PardotFault(160, 'The import has reached the maximum number of batches (10)', 429)
     }
     if (state.count(state.dailyImportBatches, target.businessUnitId) > MAX_BATCHES_PER_DAY) {
       throw new PardotFault(164, 'The daily limit of import batches (1000) has been reached')
     }
     const file = checkFile(state, csv)
+    checkFieldOptions(file[0], target.fields)
+    checkCampaign(state, target, file[0])
     const first = target.batches[0]?.[0]
     // Code 150 is our reading: Pardot documents no code for a batch whose header differs from the import's first
     // file. It must be a final code, as resending the same file cannot succeed (160 and 164 are retried).
@@ -39,6 +41,30 @@ export function importRoutes(router: Router, state: SandboxState, businessUnit: 
     state.importedBytes += Buffer.byteLength(csv)
   }
 
+  // Processing happens later, as at Pardot: Waiting, then Processing, then Complete (or Failed, by the fault dice).
+  const roll = dice(state.options.faults.seed ?? 1)
+  const later = (ms: number, step: () => void) => {
+    const timer = setTimeout(() => {
+      state.importTimers.delete(timer)
+      step()
+    }, ms)
+    timer.unref()
+    state.importTimers.add(timer)
+  }
+  const submit = (target: SandboxImport) => {
+    target.status = 'Waiting'
+    const delay = Math.max(0, state.options.importDelayMs)
+    later(delay / 2, () => (target.status = 'Processing'))
+    later(delay, () => {
+      if (roll() < (state.options.faults.rateImportFailed ?? 0)) {
+        target.status = 'Failed'
+        return
+      }
+      runImport(state, target)
+      target.status = 'Complete'
+    })
+  }
+
   router
     .add('POST', IMPORTS, (r) => {
       const parts = parseMultipart(r.rawBody, r.headers['content-type'])
@@ -49,6 +75,8 @@ export function importRoutes(router: Router, state: SandboxState, businessUnit: 
         status: 'Open',
         restoreDeleted: input.restoreDeleted === true,
         createOnNoMatch: input.createOnNoMatch !== false,
+        fields: parseFieldOptions(input.fields),
+        errors: [],
         batches: [],
         createdCount: 0,
         updatedCount: 0,
@@ -58,7 +86,7 @@ export function importRoutes(router: Router, state: SandboxState, businessUnit: 
       if (file !== undefined) addBatch(created, file)
       if (input.status === 'Ready') {
         if (file === undefined) throw new PardotFault(150, 'An import submitted as Ready needs a file')
-        run(state, created)
+        submit(created)
       }
       state.imports.set(created.id, created)
       return { status: 201, body: { id: created.id, status: created.status } }
@@ -78,14 +106,21 @@ export function importRoutes(router: Router, state: SandboxState, businessUnit: 
       if (target.status !== 'Open' || target.batches.length === 0) {
         throw new PardotFault(150, 'Only an Open import with at least one batch can be submitted')
       }
-      run(state, target)
+      submit(target)
       return { status: 200, body: { id: target.id, status: target.status } }
     })
     .add('GET', `${IMPORTS}/:id`, (r) => {
       const target = find(r)
       const fields = r.query.get('fields')?.split(',') ?? ['id', 'status']
-      const view: Record<string, unknown> = { ...target, batches: target.batches.length }
+      const view: Record<string, unknown> = { ...target, batches: target.batches.length, errors: undefined }
       return { status: 200, body: Object.fromEntries(fields.map((name) => [name, view[name] ?? null])) }
+    })
+    .add('GET', `${IMPORTS}/:id/errors`, (r) => {
+      const target = find(r)
+      if (target.status !== 'Complete') {
+        throw new PardotFault(150, `The errors of import ${target.id} can be downloaded once it is Complete`)
+      }
+      return { status: 200, body: errorsCsv(target), contentType: 'text/csv; charset=utf-8' }
     })
 }
 
@@ -110,7 +145,7 @@ function checkFile(state: SandboxState, csv: string): string[][] {
   // Code 150 is our reading, as for any body too large (http.ts): Pardot documents none for an oversized file, and
   // a final code is the right one, since the same file can never pass.
   if (bytes >= MAX_FILE_BYTES) {
-    throw new PardotFault(150, `The import file is ${bytes} bytes; a file must be under 10 MB (10,000,000 bytes)`)
+    throw new PardotFault(150, `The import file is ${bytes} bytes; a file must be under 10 MB (10,000,000 bytes)`, 413)
   }
   const [header, ...rows] = parseCsv(csv)
   if (!header) throw new PardotFault(150, 'The import file is empty')
@@ -126,44 +161,14 @@ function checkFile(state: SandboxState, csv: string): string[][] {
   return [header, ...rows]
 }
 
-/** Applies every row with upsert-by-email semantics; a row Pardot would refuse counts as an error. */
-function run(state: SandboxState, target: SandboxImport): void {
-  for (const [header, ...rows] of target.batches) {
-    for (const cells of rows) {
-      const row = Object.fromEntries(header.map((name, i) => [name, cells[i] ?? '']))
-      try {
-        const { matchEmail, ...rest } = row
-        const given: ProspectFields = {}
-        for (const [name, cell] of Object.entries(rest)) given[name] = cellValue(state, name, cell)
-        const fields = checkFields(state, given)
-        const email = matchEmail || (typeof fields.email === 'string' ? fields.email : '')
-        if (!email || (!matchEmail && !target.createOnNoMatch))
-          throw new PardotFault(4, 'Invalid prospect email address')
-        if (!target.createOnNoMatch && state.withEmail(target.businessUnitId, matchEmail).length === 0) {
-          throw new PardotFault(109, 'No prospect matches and createOnNoMatch is off')
-        }
-        const { created } = upsertByEmail(state, target.businessUnitId, email, fields, target.restoreDeleted)
-        if (created) target.createdCount++
-        else target.updatedCount++
-      } catch {
-        target.errorCount++
-      }
-    }
-  }
-  target.status = 'Complete'
-}
-
 /**
- * A cell as Pardot's import reads it: blank clears the field (null), as a null does in an upsert; a number or
- * true/false only in a column of that type; anything else stays text, so a company named "true" stays "true".
- * A value the type cannot take stays text, for checkFields to refuse with Pardot's code.
+ * One reading of Pardot (unconfirmed, docs/import-api.md): an import that may create prospects must carry a
+ * `campaignId` column, or the whole file is refused. Only when the sandbox is configured so.
  */
-function cellValue(state: SandboxState, column: string, cell: string): ProspectValue {
-  if (cell === '') return null
-  const custom = state.customFields.find((f) => `${f.fieldId}__c` === column)
-  if (NUMBER_FIELDS.has(column) || custom?.type === 'Number') {
-    return cell.trim() !== '' && Number.isFinite(Number(cell)) ? Number(cell) : cell
-  }
-  if (BOOLEAN_FIELDS.has(column) && (cell === 'true' || cell === 'false')) return cell === 'true'
-  return cell
+function checkCampaign(state: SandboxState, target: SandboxImport, header: string[]): void {
+  if (!state.options.importsRequireCampaign || !target.createOnNoMatch || header.includes('campaignId')) return
+  throw new PardotFault(
+    150,
+    'A campaign is required for imports that create prospects: the file has no campaignId column'
+  )
 }

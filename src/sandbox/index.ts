@@ -65,6 +65,8 @@ export class PardotSandbox {
       dailyQuota: options.dailyQuota ?? 100_000,
       latencyMs: options.latencyMs ?? 0,
       rotateRefreshTokens: options.rotateRefreshTokens ?? false,
+      importDelayMs: options.importDelayMs ?? 100,
+      importsRequireCampaign: options.importsRequireCampaign ?? false,
       faults: options.faults ?? {}
     })
     this.roll = dice(options.faults?.seed ?? 1)

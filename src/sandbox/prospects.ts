@@ -5,6 +5,8 @@ import type { SandboxState, StoredProspect } from './state'
 
 const PROSPECTS = '/api/v5/objects/prospects'
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+const MAX_TEXT = 255
+const TEXT_AREAS = new Set(['comments', 'notes'])
 const QUERY_FILTERS = ['email', 'salesforceId', 'idList', 'idGreaterThan', 'idLessThan', 'createdAfter', 'updatedAfter']
 
 /** Prospect endpoints of Pardot API v5, with upsert-by-email semantics (case-sensitive, latest activity wins). */
@@ -151,6 +153,10 @@ function standardValue(name: string, value: unknown): ProspectValue {
   }
   if (BOOLEAN_FIELDS.has(name) && v !== null && typeof v !== 'boolean') {
     throw new PardotFault(151, `Invalid boolean for ${name}`)
+  }
+  // 255 characters for text fields other than the text areas is our reading; Pardot documents no code for it.
+  if (typeof v === 'string' && v.length > MAX_TEXT && !TEXT_AREAS.has(name)) {
+    throw new PardotFault(151, `The value of ${name} is ${v.length} characters long; at most ${MAX_TEXT} are allowed`)
   }
   return v
 }

@@ -1,4 +1,7 @@
+import type { SandboxImport } from './import-types'
 import type { ProspectFields } from './prospect-spec'
+
+export type { ImportFieldOption, ImportStatus, SandboxImport } from './import-types'
 
 /** The credentials and business units a fresh sandbox knows. */
 export const SANDBOX_DEFAULTS = {
@@ -20,6 +23,8 @@ export interface FaultOptions {
   slowMs?: number
   /** Seed of the fault dice, so a run can be repeated. */
   seed?: number
+  /** Share of submitted imports that end Failed instead of Complete. */
+  rateImportFailed?: number
 }
 
 export interface SandboxOptions {
@@ -38,6 +43,13 @@ export interface SandboxOptions {
    * token and the one sent stops working; sending a rotated-out one again revokes its whole family.
    */
   rotateRefreshTokens?: boolean
+  /**
+   * How long a submitted import takes: Waiting for the first half, Processing for the second, then Complete (or
+   * Failed). Pardot processes imports asynchronously; 0 still answers the create call before any row is applied.
+   */
+  importDelayMs?: number
+  /** Whether an import that may create prospects must carry `campaignId` (one reading of Pardot; see docs). */
+  importsRequireCampaign?: boolean
   faults?: FaultOptions
 }
 
@@ -68,19 +80,6 @@ export const SEED_CUSTOM_FIELDS: CustomFieldDef[] = [
   { id: 3, name: 'Birthday', fieldId: 'Birthday', type: 'Date', isRequired: false },
   { id: 4, name: 'Interests', fieldId: 'Interests', type: 'Multi-Select', isRequired: false }
 ]
-
-export interface SandboxImport {
-  id: number
-  businessUnitId: string
-  status: 'Open' | 'Complete'
-  restoreDeleted: boolean
-  createOnNoMatch: boolean
-  /** Each batch: its header and rows, as uploaded. */
-  batches: string[][][]
-  createdCount: number
-  updatedCount: number
-  errorCount: number
-}
 
 export interface MarketingAppExtension {
   /** The business unit the extension is assigned to: activities reach only that one. */
@@ -185,6 +184,8 @@ export class SandboxState {
   readonly dailyCalls = new Map<string, number>()
   readonly imports = new Map<number, SandboxImport>()
   readonly dailyImportBatches = new Map<string, number>()
+  /** Imports being processed in the background, so a reset can stop them. */
+  readonly importTimers = new Set<NodeJS.Timeout>()
   nextImportId = 1
   /** CSV bytes received by the Import API, to relate calls to data volume. */
   importedBytes = 0
@@ -209,6 +210,8 @@ export class SandboxState {
     this.prospects.clear()
     this.emailIndex.clear()
     this.imports.clear()
+    for (const timer of this.importTimers) clearTimeout(timer)
+    this.importTimers.clear()
     this.dailyImportBatches.clear()
     this.extensions.clear()
     for (const [name, extension] of Object.entries(SEED_EXTENSIONS)) {

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
-import { Destination } from '@segment/actions-core'
+import { createRequestClient, Destination } from '@segment/actions-core'
 import pardot, { createPardotDestination } from '../destinations/pardot'
+import { bindHosts, type PardotEnvironments } from '../destinations/pardot/hosts'
 import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '../sandbox'
 import { send, type Reply } from '../sandbox/http'
 import { ClientGone, parseJsonObject, readCappedBody, RequestError } from './body'
@@ -10,6 +11,7 @@ import { describeFailure, errorReply, isObject } from './replies'
 import type { ServerConfig } from './config'
 import { deliver, failure, type Credentials } from './deliver'
 import { redactDeep } from './exchanges'
+import { DEFAULT_FOLLOW, ImportFollower, type FollowOptions } from './import-follower'
 import { ConcurrencyLimiter, DEFAULT_RETRY, type RetryPolicy } from './limiter'
 import { TokenStore, withTokenStore } from './tokens'
 import { preview } from './preview'
@@ -33,6 +35,8 @@ export interface LocalServerOptions extends Partial<ServerConfig> {
   slowPardot?: Partial<SlowPardotPolicy>
   /** A client that has not taken its answer after this long of no progress is cut off. */
   writeTimeoutMs?: number
+  /** How imports left pending by a batch are followed in the background (GET /imports). */
+  importFollow?: Partial<FollowOptions>
 }
 
 export interface LocalServer {
@@ -40,6 +44,8 @@ export interface LocalServer {
   server: Server
   /** The embedded sandbox, when the target is `sandbox`. */
   sandbox?: PardotSandbox
+  /** Imports left pending by batches, followed in the background. */
+  imports: ImportFollower
   /**
    * Stops taking connections. With `drainMs`, requests already being handled get that long to finish first;
    * then every connection is closed.
@@ -67,6 +73,23 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   let untrustedDefinition = serve(pardot as DestinationDefinition<unknown>, false)
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
   const log = (line: string) => options.log?.(escapeControl(line))
+  // With the sandbox, the hosts it answers on, once this server's address is known (below).
+  let aimedHosts: PardotEnvironments | undefined
+  // The follower's polls go where deliveries go, carry the server's own headers, and refresh through the token
+  // store (a refresh of its own would send a refresh token the store may have exchanged already).
+  const follower = new ImportFollower({ ...DEFAULT_FOLLOW, ...options.importFollow }, log, limiter, {
+    request: (headers) => {
+      const request = createRequestClient({ headers: { ...gate.ownHeaders, ...headers } })
+      return aimedHosts ? bindHosts(request, aimedHosts) : request
+    },
+    refresh: (settings, credentials) =>
+      new Destination(definition).refreshAccessToken(settings, {
+        accessToken: credentials.accessToken ?? '',
+        refreshToken: credentials.refreshToken ?? '',
+        clientId: credentials.clientId ?? '',
+        clientSecret: credentials.clientSecret ?? ''
+      })
+  })
   // The engine refreshes the sandbox token when it expires; the next call picks up the new one.
   const sandboxCredentials: Credentials = {
     accessToken: SANDBOX_DEFAULTS.accessToken,
@@ -136,6 +159,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const path = url.pathname.replace(/\/+$/, '') || '/'
     const method = req.method ?? 'GET'
     if (method === 'GET' && path === '/manifest') return { status: 200, body: definition }
+    if (method === 'GET' && path === '/imports') return { status: 200, body: follower.list() }
     if (method !== 'POST') throw new RequestError(404, `No route ${method} ${path}.`)
     const body = parseJsonObject(await readCappedBody(req, gate.maxBody))
     const [, first, second] = path.split('/')
@@ -210,10 +234,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     if (body.mapping !== undefined && !isObject(body.mapping))
       throw new RequestError(400, '"mapping" must be an object.')
     const { credentials, trusted } = credentialsFor(body.auth, seen)
+    const settings = settingsFor(body.settings)
     const report = await deliver(trusted ? definition : untrustedDefinition, {
       slug: first,
       payload: payload as unknown as SegmentEvent | SegmentEvent[],
-      settings: settingsFor(body.settings),
+      settings,
       mapping: body.mapping as JSONObject | undefined,
       useDefaultMappings: body.useDefaultMappings === true,
       credentials,
@@ -222,6 +247,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       slowPardot,
       signal
     })
+    follower.track(report, { settings, credentials })
     return { status: report.ok || Array.isArray(payload) ? 200 : report.status, body: report }
   }
 
@@ -291,7 +317,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   })
   const url = ownUrl(server, options.host)
   if (sandbox) {
-    const aimed = createPardotDestination({ hosts: localHosts(url) }) as DestinationDefinition<unknown>
+    aimedHosts = localHosts(url)
+    const aimed = createPardotDestination({ hosts: aimedHosts }) as DestinationDefinition<unknown>
     definition = serve(aimed, true)
     untrustedDefinition = serve(aimed, false)
   }
@@ -300,8 +327,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     url,
     server,
     sandbox,
+    imports: follower,
     close: async ({ drainMs = 0 } = {}) => {
       stopping = true
+      follower.close()
       if (handling > 0 && drainMs > 0) {
         let timer: NodeJS.Timeout | undefined
         await Promise.race([

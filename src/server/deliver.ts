@@ -10,6 +10,7 @@ import {
 } from '@segment/actions-core'
 import { pardotCodeIn, redact } from '../destinations/pardot/errors'
 import { redactDeep, toExchanges, type Exchange } from './exchanges'
+import { fromMultistatus, RETRYABLE, type PendingImport } from './multistatus'
 import { backoff, DeadlineExceeded, DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
 import { preview, previewExchanges } from './preview'
 import {
@@ -55,11 +56,14 @@ export interface FailureReport {
   retryable: boolean
 }
 
+export type { PendingImport }
+
 export interface EventOutcome {
   ok: boolean
   status: number
   results?: Result[]
   error?: FailureReport
+  pending?: PendingImport
 }
 
 export interface DeliveryReport extends EventOutcome {
@@ -76,8 +80,6 @@ export interface DeliveryReport extends EventOutcome {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-const RETRYABLE = (status: number) => status >= 500 || [408, 423, 429].includes(status)
 
 /** The error code of an event that ran out of time in the server: not refused, so the platform sends it again. */
 export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED'
@@ -274,26 +276,6 @@ function mapped(mapping: JSONObject, payload: SegmentEvent | SegmentEvent[]): JS
   } catch {
     return undefined
   }
-}
-
-function fromMultistatus(results: Result[]): EventOutcome[] {
-  const multistatus = (results[0] as { multistatus?: { status: number; errormessage?: string; errortype?: string }[] })
-    ?.multistatus
-  return (multistatus ?? []).map((entry) => {
-    const ok = entry.status >= 200 && entry.status < 300
-    return ok
-      ? { ok, status: entry.status }
-      : {
-          ok,
-          status: entry.status,
-          error: {
-            status: entry.status,
-            code: entry.errortype,
-            message: entry.errormessage ?? '',
-            retryable: RETRYABLE(entry.status)
-          }
-        }
-  })
 }
 
 export function failure(error: unknown, secrets: (string | undefined)[]): FailureReport {

@@ -30,7 +30,8 @@ async function main() {
     ...actions.map(
       (slug) => `  action:          POST ${u}/${slug}   {"payload": {…event…}, "settings"?, "mapping"?, "auth"?}`
     ),
-    `  dropdowns:       POST ${u}/<action>/<field>   (e.g. ${u}/listMembership/listId)`
+    `  dropdowns:       POST ${u}/<action>/<field>   (e.g. ${u}/listMembership/listId)`,
+    `  pending imports: GET  ${u}/imports   (batches Pardot had not finished within Import Wait, followed to their end)`
   ]
   if (local.sandbox) {
     lines.push(

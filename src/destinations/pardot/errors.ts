@@ -79,6 +79,11 @@ export const PARDOT_ERROR_TABLE: Readonly<Record<number, Rule>> = {
     meaning: 'the daily import batch limit (1,000 batches a day) is reached',
     fix: 'The batch will be retried once the limit resets.'
   },
+  227: {
+    handling: 'final',
+    meaning: 'the import’s CSV header does not match its field options',
+    fix: 'This is a fault of the destination’s import file; please report it. Turning batching off sends the events one by one.'
+  },
   184: {
     handling: 'refresh',
     meaning: 'the access token is invalid, unknown or expired, or the connected app lacks the pardot_api scope',

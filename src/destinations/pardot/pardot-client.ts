@@ -33,7 +33,6 @@ import {
   type QueryAnswer,
   type QueryPage
 } from './pardot-client-lists'
-import { IMPORT_TIMEOUT_MS, IMPORTS_PATH, csvPart, multipart, type ImportAnswer } from './pardot-client-imports'
 import { checkEmail } from './email'
 import { pardotHosts, type PardotHosts } from './hosts'
 import { Metrics } from './metrics'
@@ -69,7 +68,7 @@ export const UPSERT_BY_EMAIL_PATH = `${PROSPECTS_PATH}/do/upsertLatestByEmail`
 export const EXTERNAL_ACTIVITIES_PATH = `${PARDOT_API_PREFIX}/external-activities`
 export const TOKEN_PATH = '/services/oauth2/token'
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 export type SendOptions = {
   json?: unknown
   searchParams?: Record<string, string>
@@ -107,25 +106,6 @@ export class PardotClient {
     const response = await this.send<ProspectFields>('POST', UPSERT_BY_EMAIL_PATH, { json: body })
     this.metrics.upserted()
     return response
-  }
-
-  /**
-   * One file, one call: the import is created with its file and `status: "Ready"`, so it is submitted at once. No
-   * import is left Open when a later call fails, and a batch of N files costs N calls, not N + 1 (create, batches,
-   * submit). The longer timeout is for a 10 MB upload on a slow link: a timeout is retried, and an upload that
-   * timed out may still have been taken, so a retry would import the file twice.
-   */
-  async importProspects(csv: string, options: { restoreDeleted: boolean }): Promise<ImportAnswer> {
-    const input = {
-      operation: 'Upsert',
-      object: 'Prospect',
-      status: 'Ready',
-      createOnNoMatch: true,
-      restoreDeleted: options.restoreDeleted
-    }
-    const parts = [{ name: 'input', contentType: 'application/json', content: JSON.stringify(input) }, csvPart(csv)]
-    return (await this.send<ImportAnswer>('POST', IMPORTS_PATH, { ...multipart(parts), timeout: IMPORT_TIMEOUT_MS }))
-      .data
   }
 
   /**
@@ -231,7 +211,8 @@ export class PardotClient {
     return this.send<unknown>('GET', PROSPECTS_PATH, { searchParams: { fields: 'id', limit: '1' } })
   }
 
-  private async send<T>(method: Method, path: string, options: SendOptions, operation?: Operation) {
+  /** Every request to Pardot goes through here (the Import API calls in pardot-client-imports.ts too). */
+  async send<T>(method: Method, path: string, options: SendOptions, operation?: Operation) {
     try {
       return await this.request<T>(`${this.hosts.api}${path}`, { method, ...options })
     } catch (error) {

@@ -1,52 +1,19 @@
-import { SANDBOX_DEFAULTS } from '..'
 import { sandboxPerTest } from './harness'
+import { headers, importClient, input } from './import-client'
 
-const current = sandboxPerTest()
+const current = sandboxPerTest({ importDelayMs: 20 })
 
-const headers = (extra: Record<string, string> = {}) => ({
-  authorization: `Bearer ${SANDBOX_DEFAULTS.accessToken}`,
-  'pardot-business-unit-id': SANDBOX_DEFAULTS.businessUnitId,
-  ...extra
-})
-
-function form(parts: Record<string, string>): { body: string; type: string } {
-  const b = 'XyZ'
-  const body =
-    Object.entries(parts)
-      .map(([name, content]) => `--${b}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${content}\r\n`)
-      .join('') + `--${b}--\r\n`
-  return { body, type: `multipart/form-data; boundary=${b}` }
-}
-
-async function upload(path: string, parts: Record<string, string>) {
-  const { body, type } = form(parts)
-  const res = await fetch(current().base + path, { method: 'POST', headers: headers({ 'content-type': type }), body })
-  return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as Record<string, unknown> }
-}
-
-const input = (extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ operation: 'Upsert', object: 'Prospect', ...extra })
-
-async function status(id: unknown) {
-  const res = await fetch(
-    `${current().base}/api/v5/imports/${String(id)}?fields=id,status,createdCount,updatedCount,errorCount`,
-    { headers: headers() }
-  )
-  return (await res.json()) as Record<string, unknown>
-}
+const { upload, settled, imported } = importClient(current)
 
 describe('sandbox Import API', () => {
-  it('creates and runs an import in one call, with upsert semantics and counts', async () => {
-    await upload('/api/v5/imports', {
-      input: input({ status: 'Ready' }),
-      file: 'matchEmail,email,firstName\r\na@x.io,a@x.io,A\r\n'
-    })
+  it('creates and submits an import in one call, runs it later, with upsert semantics and counts', async () => {
+    await imported('matchEmail,email,firstName\r\na@x.io,a@x.io,A\r\n')
     const created = await upload('/api/v5/imports', {
       input: input({ status: 'Ready' }),
       file: 'matchEmail,email,firstName,Seats__c\r\na@x.io,a@x.io,"A, again",\r\nb@x.io,b@x.io,B,2\r\nbad,bad,C,\r\nc@x.io,c@x.io,,many\r\n'
     })
-    expect(created).toEqual({ status: 201, body: { id: 2, status: 'Complete' } })
-    expect(await status(2)).toEqual({ id: 2, status: 'Complete', createdCount: 1, updatedCount: 1, errorCount: 2 })
+    expect(created).toEqual({ status: 201, body: { id: 2, status: 'Waiting' } })
+    expect(await settled(2)).toEqual({ id: 2, status: 'Complete', createdCount: 1, updatedCount: 1, errorCount: 2 })
     expect(
       current()
         .sandbox.prospects()
@@ -69,15 +36,17 @@ describe('sandbox Import API', () => {
       headers: headers({ 'content-type': 'application/json' }),
       body: JSON.stringify({ status: 'Ready' })
     })
-    expect(await submitted.json()).toEqual({ id: 1, status: 'Complete' })
+    expect(await submitted.json()).toEqual({ id: 1, status: 'Waiting' })
+    expect(await settled(1)).toMatchObject({ status: 'Complete', createdCount: 2 })
     expect(current().sandbox.prospects()).toHaveLength(2)
   })
 
-  it('answers code 160 for an 11th batch', async () => {
+  it('answers code 160 (HTTP 429) for an 11th batch', async () => {
     await upload('/api/v5/imports', { input: input(), file: 'matchEmail\r\na@x.io\r\n' })
     for (let i = 0; i < 9; i++) await upload('/api/v5/imports/1/batches', { file: 'matchEmail\r\na@x.io\r\n' })
-    expect((await upload('/api/v5/imports/1/batches', { file: 'matchEmail\r\na@x.io\r\n' })).body).toMatchObject({
-      code: 160
+    expect(await upload('/api/v5/imports/1/batches', { file: 'matchEmail\r\na@x.io\r\n' })).toMatchObject({
+      status: 429,
+      body: { code: 160 }
     })
   })
 
@@ -92,15 +61,9 @@ describe('sandbox Import API', () => {
     })
   })
 
-  it('reads a blank cell as a clear, text as text, and numbers and true/false only in columns of that type', async () => {
-    await upload('/api/v5/imports', {
-      input: input({ status: 'Ready' }),
-      file: 'matchEmail,email,firstName,company,Seats__c,optedOut\r\na@x.io,a@x.io,Ann,Acme,3,false\r\n'
-    })
-    await upload('/api/v5/imports', {
-      input: input({ status: 'Ready' }),
-      file: 'matchEmail,firstName,company,jobTitle,Seats__c,optedOut\r\na@x.io,,true,007,12,true\r\n'
-    })
+  it('reads a blank cell as a clear without field options (v4 default), text as text, and numbers and true/false only in columns of that type', async () => {
+    await imported('matchEmail,email,firstName,company,Seats__c,optedOut\r\na@x.io,a@x.io,Ann,Acme,3,false\r\n')
+    await imported('matchEmail,firstName,company,jobTitle,Seats__c,optedOut\r\na@x.io,,true,007,12,true\r\n')
     expect(current().sandbox.prospects()).toEqual([
       expect.objectContaining({
         email: 'a@x.io',
@@ -114,10 +77,7 @@ describe('sandbox Import API', () => {
   })
 
   it('lands quotes, line breaks, commas and non-ASCII text intact', async () => {
-    await upload('/api/v5/imports', {
-      input: input({ status: 'Ready' }),
-      file: 'matchEmail,company,comments\r\na@x.io,"Zoë, ""the"" 東京","two\r\nlines"\r\n'
-    })
+    await imported('matchEmail,company,comments\r\na@x.io,"Zoë, ""the"" 東京","two\r\nlines"\r\n')
     expect(current().sandbox.prospects()).toEqual([
       expect.objectContaining({ company: 'Zoë, "the" 東京', comments: 'two\r\nlines' })
     ])
@@ -133,11 +93,8 @@ describe('sandbox Import API', () => {
     ]
     // The first one is written last, so it holds the latest activity although it is the oldest.
     await current().call(`/api/v5/objects/prospects/${String(first)}`, { method: 'PATCH', body: { city: 'Austin' } })
-    const created = await upload('/api/v5/imports', {
-      input: input({ status: 'Ready' }),
-      file: 'matchEmail,firstName\r\nann@x.io,Ann\r\nAnn@x.io,Upper\r\n'
-    })
-    expect(await status(created.body.id)).toMatchObject({ createdCount: 1, updatedCount: 1, errorCount: 0 })
+    const { ended } = await imported('matchEmail,firstName\r\nann@x.io,Ann\r\nAnn@x.io,Upper\r\n')
+    expect(ended).toMatchObject({ createdCount: 1, updatedCount: 1, errorCount: 0 })
     const byId = new Map(
       current()
         .sandbox.prospects()
@@ -158,14 +115,14 @@ describe('sandbox Import API', () => {
       return start + 'x'.repeat(bytes - start.length - 2) + '\r\n'
     }
     expect(await upload('/api/v5/imports', { input: input({ status: 'Ready' }), file: file(10_000_000) })).toEqual({
-      status: 400,
+      status: 413,
       body: {
         code: 150,
         message: 'The import file is 10000000 bytes; a file must be under 10 MB (10,000,000 bytes)'
       }
     })
     expect(current().sandbox.prospects()).toEqual([])
-    const taken = await upload('/api/v5/imports', { input: input({ status: 'Ready' }), file: file(9_999_999) })
+    const { created: taken } = await imported(file(9_999_999))
     expect(taken.status).toBe(201)
     expect(current().sandbox.prospects()).toHaveLength(1)
     // Two 10 MB files through HTTP: 6 s and more seen on a busy machine (2 shared cores).
@@ -185,14 +142,14 @@ describe('sandbox Import API', () => {
     )
   })
 
-  it('restores deleted prospects only with restoreDeleted', async () => {
-    await upload('/api/v5/imports', { input: input({ status: 'Ready' }), file: 'matchEmail\r\nd@x.io\r\n' })
+  it('restores a deleted prospect with restoreDeleted, and skips its row with an error without', async () => {
+    await imported('matchEmail\r\nd@x.io\r\n')
     const [{ id }] = current().sandbox.prospects()
     await fetch(`${current().base}/api/v5/objects/prospects/${id}`, { method: 'DELETE', headers: headers() })
-    await upload('/api/v5/imports', {
-      input: input({ status: 'Ready', restoreDeleted: true }),
-      file: 'matchEmail\r\nd@x.io\r\n'
-    })
+    const { ended } = await imported('matchEmail,firstName\r\nd@x.io,D\r\n', { restoreDeleted: false })
+    expect(ended).toMatchObject({ status: 'Complete', createdCount: 0, updatedCount: 0, errorCount: 1 })
+    expect(current().sandbox.prospects()).toEqual([expect.objectContaining({ id, isDeleted: true })])
+    await imported('matchEmail\r\nd@x.io\r\n', { restoreDeleted: true })
     expect(current().sandbox.prospects()).toEqual([expect.objectContaining({ id, isDeleted: false })])
   })
 

@@ -22,13 +22,14 @@ async function post(body: unknown): Promise<DeliveryReport> {
 }
 
 const identify = (traits: Record<string, unknown>) => ({ type: 'identify', userId: 'u1', traits })
-const batching = { enable_batching: true, batch_size: 1000 }
+// A short Import Wait: the sandbox takes 100 ms per import, and the first poll comes after 8% of the wait.
+const batching = { enable_batching: true, batch_size: 1000, import_wait_seconds: 2 }
 
 /** Sends events one by one (batching off) or as one batch, with the default mappings plus `mapping`. */
 function send(events: ReturnType<typeof identify>[], batched: boolean, mapping: Record<string, unknown> = {}) {
   return post({
     payload: events,
-    mapping: { ...mapping, ...(batched ? batching : { enable_batching: false }) },
+    mapping: { ...(batched ? batching : { enable_batching: false }), ...mapping },
     useDefaultMappings: true
   })
 }
@@ -62,7 +63,10 @@ describe('a batch lands in the sandbox exactly as the same events sent one by on
     const traits = { first_name: 'Ann, "the" first', company: 'true', title: 'Zoë & Søn 東京\r\nline two' }
     await send([identify({ email: 'single@example.com', ...traits })], false)
     const report = await send([identify({ email: 'batch@example.com', ...traits })], true)
-    expect(report.requests.map((r) => r.request.url)).toEqual([`${local.url}/pi.pardot.com/api/v5/imports`])
+    expect(report.requests.map((r) => r.request.url)).toEqual([
+      `${local.url}/pi.pardot.com/api/v5/imports`,
+      `${local.url}/pi.pardot.com/api/v5/imports/1?fields=id%2Cstatus%2CcreatedCount%2CupdatedCount%2CerrorCount`
+    ])
     const [single, batch] = await stored()
     expect(fieldsOf(single)).toMatchObject({
       firstName: 'Ann, "the" first',
@@ -81,11 +85,11 @@ describe('a batch lands in the sandbox exactly as the same events sent one by on
       true
     )
     expect(report.events?.map((e) => e.ok)).toEqual([true, true])
-    expect(report.requests).toHaveLength(1)
+    expect(report.requests.map((r) => r.request.method)).toEqual(['POST', 'GET'])
     expect(await stored()).toEqual([expect.objectContaining({ firstName: 'Ann', company: 'New' })])
   })
 
-  it('restores a deleted prospect only for the events whose Search Deleted Prospects is on', async () => {
+  it('restores a deleted prospect only for the events whose Search Deleted Prospects is on (those off are upserted)', async () => {
     await send([identify({ email: 'on@example.com' }), identify({ email: 'off@example.com' })], true)
     const before = await stored()
     for (const { id } of before) {
@@ -102,7 +106,11 @@ describe('a batch lands in the sandbox exactly as the same events sent one by on
       true,
       { secondaryDeletedSearch: { '@path': '$.traits.restore' } }
     )
-    expect(report.requests.map((r) => r.response.status)).toEqual([201, 201])
+    expect(report.requests.map((r) => [r.request.method, r.response.status])).toEqual([
+      ['POST', 200],
+      ['POST', 201],
+      ['GET', 200]
+    ])
     const after = await stored()
     const live = after.filter((p) => p.isDeleted === false)
     expect(live.map((p) => [p.email, before.some((b) => b.id === p.id)])).toEqual([
@@ -116,13 +124,20 @@ describe('a batch over 10 MB', () => {
   it('goes as one import per file, each created Ready in one call, every prospect landed', async () => {
     const notes = 'x'.repeat(3_500_000)
     const events = ['a', 'b', 'c'].map((name) => identify({ email: `${name}@example.com`, notes }))
-    const report = await send(events, true, { customFields: { comments: { '@path': '$.traits.notes' } } })
+    const report = await send(events, true, {
+      customFields: { comments: { '@path': '$.traits.notes' } },
+      import_wait_seconds: 20
+    })
     expect(report.events?.map((e) => e.ok)).toEqual([true, true, true])
-    expect(report.requests.map((r) => [r.request.method, r.response.status, r.response.body])).toEqual([
-      ['POST', 201, { id: 1, status: 'Complete' }],
-      ['POST', 201, { id: 2, status: 'Complete' }]
+    const creates = report.requests.filter((r) => r.request.method === 'POST')
+    expect(creates.map((r) => [r.response.status, r.response.body])).toEqual([
+      [201, { id: 1, status: 'Waiting' }],
+      [201, { id: 2, status: 'Waiting' }]
     ])
-    expect(local.sandbox?.stats()).toMatchObject({ calls: { 'POST /api/v5/imports': 2 }, totalApiCalls: 2 })
+    // Each import is polled until Complete: the last poll of each says so.
+    const polls = report.requests.filter((r) => r.request.method === 'GET').map((r) => r.response.body)
+    expect(polls.filter((body) => (body as { status?: string }).status === 'Complete')).toHaveLength(2)
+    expect(local.sandbox?.stats().calls['POST /api/v5/imports']).toBe(2)
     const prospects = await stored()
     expect(prospects.map((p) => [p.email, (p.comments as string).length])).toEqual([
       ['a@example.com', 3_500_000],

@@ -175,7 +175,13 @@ describe('an identify through the local server lands in the sandbox', () => {
     const sent = await post('/prospects', {
       payload: { type: 'track', event: 'Signed Up', properties: { email: 'p@example.com', company: 'Acme' } }
     })
-    const batching = { normalizeEmail: false, enable_batching: false, batch_size: 10000 }
+    const batching = {
+      normalizeEmail: false,
+      enable_batching: false,
+      batch_size: 10000,
+      import_wait_seconds: 25,
+      import_split_by_fields: false
+    }
     expect(sent.body.payload).toEqual({
       email: 'p@example.com',
       company: 'Acme',
@@ -227,7 +233,11 @@ describe('batches through the local server', () => {
     const prospects = await storedProspects()
     expect(prospects).toHaveLength(2500)
     expect(prospects[2499]).toMatchObject({ email: 'user2499@example.com', firstName: 'U2499' })
-    expect(local.sandbox?.stats()).toMatchObject({ calls: { 'POST /api/v5/imports': 3 }, totalApiCalls: 3 })
+    // One create per batch, and one poll each: the sandbox's import has ended by the first poll (after 2 s).
+    expect(local.sandbox?.stats()).toMatchObject({
+      calls: { 'POST /api/v5/imports': 3, 'GET /api/v5/imports/:id': 3 },
+      totalApiCalls: 6
+    })
   })
 })
 
@@ -399,10 +409,15 @@ describe('reliability', () => {
       sandbox: { dailyQuota: 0 },
       retry: { attempts: 10, baseDelayMs: 20, maxDelayMs: 40, budgetMs: 5000, quotaPauseMs: 50 }
     })
-    setTimeout(() => local.sandbox?.configure({ dailyQuota: 100 }), 100)
+    // The quota comes back once it has refused a call, however long the server takes to make the first one.
+    const watch = setInterval(() => {
+      if ((local.sandbox?.stats().answers['122'] ?? 0) === 0) return
+      clearInterval(watch)
+      local.sandbox?.configure({ dailyQuota: 100 })
+    }, 10)
     const { body } = await post('/prospects', {
       payload: burst(50),
-      mapping: { enable_batching: true, batch_size: 25 },
+      mapping: { enable_batching: true, batch_size: 25, import_wait_seconds: 2 },
       useDefaultMappings: true
     })
     expect(body.ok).toBe(true)

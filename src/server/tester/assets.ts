@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-const SCRIPTS = ['tester', 'api', 'dom', 'samples', 'mapping', 'results', 'prospects']
+const SCRIPTS = ['tester', 'api', 'dom', 'samples', 'mapping', 'results', 'prospects', 'imports']
 
 /** The Event Tester's files by the path a browser asks for; nothing else on disk is reachable. */
 const ASSETS: Record<string, { file: string; type: string }> = {

@@ -6,6 +6,7 @@ import { SAMPLE_NAMES, sample } from './samples.js'
 import { renderSettings, renderMapping, readSettings, readMapping, checkInput } from './mapping.js'
 import { showReport, touchedProspects } from './results.js'
 import { showProspects } from './prospects.js'
+import { showImports } from './imports.js'
 
 let manifest
 let sends = 0
@@ -84,6 +85,7 @@ async function send() {
     // Numbered, so whoever reads the page (the browser tests too) can tell this result from the last one.
     $('outcome').dataset.send = String(++sends)
     await showProspects(touchedProspects(report.requests || []))
+    void showImports()
   } finally {
     // Only now: until the prospects are re-read, the list below would contradict the result above.
     button.disabled = false
@@ -122,11 +124,13 @@ async function start() {
   })
   $('send').addEventListener('click', () => void send())
   $('refresh').addEventListener('click', () => void showProspects())
+  $('refresh-imports').addEventListener('click', () => void showImports())
   $('reset').addEventListener('click', async () => {
     await call('/sandbox/reset', { method: 'POST' })
     await showProspects()
   })
   await showProspects()
+  await showImports()
 }
 
 void start()

@@ -33,8 +33,17 @@ function importApi(answer: (upload: Upload) => [number, unknown] = () => [201, {
       uploads.push(upload)
       return answer(upload)
     })
+  // Every import ends Complete with no refused row (import-follow.test.ts covers the other endings).
+  nock(PROD_API)
+    .get(/\/api\/v5\/imports\/\d+\?/)
+    .times(50)
+    .reply((path) => [200, { id: Number(/imports\/(\d+)/.exec(path)?.[1]), status: 'Complete', errorCount: 0 }])
   return uploads
 }
+
+/** The field options of an import whose columns are `names`, blanks leaving fields as they are except `clears`. */
+export const fieldOptions = (names: string[], clears: string[] = []) =>
+  names.map((field) => ({ field, overwrite: field !== 'campaignId', nullOverwrite: clears.includes(field) }))
 
 function identify(traits: JSONObject): SegmentEvent {
   return createTestEvent({ type: 'identify', traits })
@@ -43,13 +52,15 @@ function identify(traits: JSONObject): SegmentEvent {
 async function sendBatch(events: SegmentEvent[], mapping: JSONObject = {}) {
   return (await sendBatchWithRequests(events, mapping)).statuses
 }
+const sendBatchWith = sendBatch
 
 async function sendBatchWithRequests(events: SegmentEvent[], mapping: JSONObject = {}) {
   const requests = await testDestination.testBatchAction('prospects', {
     events,
     settings,
     auth,
-    mapping: { enable_batching: true, ...mapping },
+    // A short Import Wait: the polls fall within milliseconds.
+    mapping: { enable_batching: true, import_wait_seconds: 1, ...mapping },
     useDefaultMappings: true
   })
   return { requests, statuses: testDestination.results[testDestination.results.length - 1]?.multistatus ?? [] }
@@ -81,7 +92,8 @@ describe('batched upserts through the Import API', () => {
       object: 'Prospect',
       createOnNoMatch: true,
       restoreDeleted: true,
-      status: 'Ready'
+      status: 'Ready',
+      fields: fieldOptions(['matchEmail', 'email', 'firstName', 'company', 'Plan__c'])
     })
     expect(uploads[0].csv).toBe(
       'matchEmail,email,firstName,company,Plan__c\r\n' +
@@ -94,15 +106,17 @@ describe('batched upserts through the Import API', () => {
     ])
   })
 
-  it('never writes a blank cell for a field an event did not send', async () => {
+  it('puts events with different fields in one import, whose options keep a blank cell from clearing', async () => {
     const uploads = importApi()
     await sendBatch([
       identify({ email: 'a@example.com', first_name: 'Ann' }),
       identify({ email: 'b@example.com', company: 'B' })
     ])
-    expect(uploads.map((u) => u.csv)).toEqual([
-      'matchEmail,email,firstName\r\na@example.com,a@example.com,Ann\r\n',
-      'matchEmail,email,company\r\nb@example.com,b@example.com,B\r\n'
+    expect(uploads.map((u) => [u.csv, u.input?.fields])).toEqual([
+      [
+        'matchEmail,email,firstName,company\r\na@example.com,a@example.com,Ann,\r\nb@example.com,b@example.com,,B\r\n',
+        fieldOptions(['matchEmail', 'email', 'firstName', 'company'])
+      ]
     ])
   })
 
@@ -177,7 +191,10 @@ describe('batched upserts through the Import API', () => {
   it('gives each import upload 120 s, not the engine default of 10 s', async () => {
     importApi()
     const { requests } = await sendBatchWithRequests([identify({ email: 'a@example.com' })])
-    expect(requests.map((r) => [r.url, r.options.timeout])).toEqual([[`${PROD_API}${IMPORTS}`, 120_000]])
+    expect(requests.map((r) => [r.options.method, r.url, r.options.timeout])).toEqual([
+      ['POST', `${PROD_API}${IMPORTS}`, 120_000],
+      ['GET', `${PROD_API}${IMPORTS}/7?fields=id%2Cstatus%2CcreatedCount%2CupdatedCount%2CerrorCount`, 10_000]
+    ])
   })
 
   it('refuses an event whose row alone passes 10 MB', async () => {
@@ -190,8 +207,13 @@ describe('batched upserts through the Import API', () => {
     expect(statuses[1]).toMatchObject({ status: 200 })
   })
 
-  it('makes one import per Search Deleted Prospects value, also for one email with both', async () => {
+  it('upserts events with Search Deleted Prospects off one by one, as single mode does, and imports the rest', async () => {
     const uploads = countingImports()
+    const upserts: unknown[] = []
+    nock(PROD_API)
+      .post(UPSERT, (body: unknown) => (upserts.push(body), true))
+      .times(2)
+      .reply(200, { id: 1 })
     const statuses = await sendBatch(
       [
         identify({ email: 'a@example.com', restore: true }),
@@ -202,14 +224,16 @@ describe('batched upserts through the Import API', () => {
       { secondaryDeletedSearch: { '@path': '$.traits.restore' } }
     )
     expect(uploads.map((u) => [u.input?.restoreDeleted, u.csv])).toEqual([
-      [true, 'matchEmail,email\r\na@example.com,a@example.com\r\nc@example.com,c@example.com\r\n'],
-      [false, 'matchEmail,email\r\nb@example.com,b@example.com\r\n'],
-      [false, 'matchEmail,email,firstName\r\na@example.com,a@example.com,A\r\n']
+      [true, 'matchEmail,email\r\na@example.com,a@example.com\r\nc@example.com,c@example.com\r\n']
+    ])
+    expect(upserts).toEqual([
+      expect.objectContaining({ matchEmail: 'b@example.com', secondaryDeletedSearch: false }),
+      expect.objectContaining({ matchEmail: 'a@example.com', secondaryDeletedSearch: false })
     ])
     expect(statuses.map((s) => s.body)).toEqual([
       { importId: 100, importStatus: 'Complete' },
-      { importId: 101, importStatus: 'Complete' },
-      { importId: 102, importStatus: 'Complete' },
+      { matchedBy: 'email' },
+      { matchedBy: 'email' },
       { importId: 100, importStatus: 'Complete' }
     ])
   })
@@ -226,9 +250,16 @@ describe('several events for one email in a batch', () => {
       ],
       { customFields: { jobTitle: { '@path': '$.traits.clear' } } }
     )
-    expect(uploads.map((u) => u.csv)).toEqual([
-      'matchEmail,email,firstName,company,jobTitle\r\na@example.com,a@example.com,Ann,New,\r\n',
-      'matchEmail,email,company\r\nb@example.com,b@example.com,B\r\n'
+    // The row that clears jobTitle goes in an import whose options let exactly that blank clear.
+    expect(uploads.map((u) => [u.csv, u.input?.fields])).toEqual([
+      [
+        'matchEmail,email,firstName,company,jobTitle\r\na@example.com,a@example.com,Ann,New,\r\n',
+        fieldOptions(['matchEmail', 'email', 'firstName', 'company', 'jobTitle'], ['jobTitle'])
+      ],
+      [
+        'matchEmail,email,company\r\nb@example.com,b@example.com,B\r\n',
+        fieldOptions(['matchEmail', 'email', 'company'])
+      ]
     ])
     expect(statuses).toEqual([
       expect.objectContaining({
@@ -264,12 +295,18 @@ describe('several events for one email in a batch', () => {
 })
 
 describe('a failure on a later call of a batch', () => {
-  // Three field sets, so three files and three calls.
+  // Three sets of cleared fields, so three imports and three calls.
   const events = [
     identify({ email: 'a@example.com', first_name: 'A' }),
-    identify({ email: 'b@example.com', company: 'B' }),
-    identify({ email: 'c@example.com', phone: '1' })
+    identify({ email: 'b@example.com', company: null }),
+    identify({ email: 'c@example.com', phone: null })
   ]
+  const sendBatch = (list: SegmentEvent[]) =>
+    sendBatchWith(list, {
+      customFields: { company: { '@path': '$.traits.company' }, phone: { '@path': '$.traits.phone' } },
+      company: '',
+      phone: ''
+    })
 
   it('keeps the first import, and holds the rest back for the retry when Pardot is over its limit', async () => {
     const uploads = importApi((u) =>

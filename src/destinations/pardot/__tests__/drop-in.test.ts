@@ -77,12 +77,23 @@ describe('drop-in compatibility with Segment’s Pardot (Actions)', () => {
       (key) => !prospectsContract.some(([known]) => known === key)
     )
     expect(added.sort()).toEqual(
-      ['batch_size', 'enable_batching', 'normalizeEmail', 'prospectId', 'salesforceId'].sort()
+      [
+        'batch_size',
+        'campaignId',
+        'enable_batching',
+        'import_split_by_fields',
+        'import_wait_seconds',
+        'normalizeEmail',
+        'prospectId',
+        'salesforceId'
+      ].sort()
     )
     const defaults = defaultValues(definition.actions.prospects.fields)
-    expect(defaults).toMatchObject({ enable_batching: false, normalizeEmail: false })
+    // The import fields matter only with batching on, which is off by default.
+    expect(defaults).toMatchObject({ enable_batching: false, normalizeEmail: false, import_split_by_fields: false })
     expect(defaults.prospectId).toBeUndefined()
     expect(defaults.salesforceId).toBeUndefined()
+    expect(defaults.campaignId).toBeUndefined()
   })
 
   it('subscribes identify events to prospects with the default mapping (the preset)', () => {

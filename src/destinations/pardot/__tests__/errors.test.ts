@@ -55,6 +55,7 @@ const table: [number, number, ErrorClass, number, string][] = [
   [219, 400, IntegrationError, 400, 'recycle bin'],
   [13, 400, IntegrationError, 400, 'required parameter is missing'],
   [209, 400, IntegrationError, 400, 'filters on more than 3 fields'],
+  [227, 400, IntegrationError, 400, 'does not match its field options'],
   [109, 404, IntegrationError, 404, 'record was not found']
 ]
 

@@ -1,4 +1,4 @@
-import { csvCell, csvPlan, MAX_FILE_BYTES, mergeByEmail, type RowInput } from '../prospects/import-csv'
+import { csvCell, csvPlan, MAX_FILE_BYTES, mergeByEmail, type ImportRow, type RowInput } from '../prospects/import-csv'
 
 describe('CSV cells', () => {
   it.each([
@@ -23,29 +23,61 @@ describe('planning uploads', () => {
 
   it('fills each file up to the byte limit, header repeated', () => {
     // header "matchEmail,email\r\n" is 18 bytes, each row 17 bytes
-    const plan = csvPlan(rows, 18 + 2 * 17)
+    const plan = csvPlan(rows, { maxBytes: 18 + 2 * 17 })
     expect(plan.files.map((f) => f.rows)).toEqual([[0, 1], [2, 3], [4]])
     expect(plan.files[2].csv).toBe('matchEmail,email\r\nu4@x.io,u4@x.io\r\n')
   })
 
   it('counts bytes, not characters', () => {
-    expect(csvPlan([{ matchEmail: 'é@x.io', email: 'é@x.io' }], 18 + 15).tooLarge).toEqual([0])
+    expect(csvPlan([{ matchEmail: 'é@x.io', email: 'é@x.io' }], { maxBytes: 18 + 15 }).tooLarge).toEqual([0])
   })
 
   it('skips refused rows and keeps the indices of the others', () => {
     expect(csvPlan([undefined, rows[1], undefined, rows[3]]).files[0].rows).toEqual([1, 3])
   })
 
-  it('gives rows with different fields their own files, so no blank cell clears a field', () => {
+  it('puts rows with different fields in one file whose options keep blanks, and rows that clear in their own', () => {
     const plan = csvPlan([
       { matchEmail: 'a@x.io', email: 'a@x.io', firstName: 'A' },
-      { matchEmail: 'b@x.io', email: 'b@x.io', company: 'B' },
+      { matchEmail: 'b@x.io', email: 'b@x.io', company: 'B', campaignId: 7 },
       { matchEmail: 'c@x.io', email: 'c@x.io', firstName: 'C' },
       { matchEmail: 'd@x.io', email: 'd@x.io', firstName: null }
     ])
-    expect(plan.files.map((f) => f.csv)).toEqual([
-      'matchEmail,email,firstName\r\na@x.io,a@x.io,A\r\nc@x.io,c@x.io,C\r\nd@x.io,d@x.io,\r\n',
-      'matchEmail,email,company\r\nb@x.io,b@x.io,B\r\n'
+    expect(plan.files.map((f) => [f.csv, f.rows, f.fields])).toEqual([
+      [
+        'matchEmail,email,firstName,company,campaignId\r\na@x.io,a@x.io,A,,\r\nb@x.io,b@x.io,,B,7\r\nc@x.io,c@x.io,C,,\r\n',
+        [0, 1, 2],
+        [
+          { field: 'matchEmail', overwrite: true, nullOverwrite: false },
+          { field: 'email', overwrite: true, nullOverwrite: false },
+          { field: 'firstName', overwrite: true, nullOverwrite: false },
+          { field: 'company', overwrite: true, nullOverwrite: false },
+          // A campaign is given to new prospects only: it never moves an existing prospect's.
+          { field: 'campaignId', overwrite: false, nullOverwrite: false }
+        ]
+      ],
+      [
+        'matchEmail,email,firstName\r\nd@x.io,d@x.io,\r\n',
+        [3],
+        [
+          { field: 'matchEmail', overwrite: true, nullOverwrite: false },
+          { field: 'email', overwrite: true, nullOverwrite: false },
+          { field: 'firstName', overwrite: true, nullOverwrite: true }
+        ]
+      ]
+    ])
+  })
+
+  it('with the safety switch, gives each set of fields its own file, so a blank cell is only a null', () => {
+    const rows: ImportRow[] = [
+      { matchEmail: 'a@x.io', firstName: 'A' },
+      { matchEmail: 'b@x.io', company: 'B' },
+      { matchEmail: 'c@x.io', firstName: null }
+    ]
+    const plan = csvPlan(rows, { splitByFields: true })
+    expect(plan.files.map((f) => [f.csv, f.fields.map((o) => o.nullOverwrite)])).toEqual([
+      ['matchEmail,firstName\r\na@x.io,A\r\nc@x.io,\r\n', [true, true]],
+      ['matchEmail,company\r\nb@x.io,B\r\n', [true, true]]
     ])
   })
 

@@ -84,6 +84,7 @@ it('counts a request that got no answer as NO_ANSWER', async () => {
 
 it('measures the imports and rows of a batch', async () => {
   nock(PROD_API).post('/api/v5/imports').reply(201, { id: 7, status: 'Waiting' })
+  nock(PROD_API).get('/api/v5/imports/7').query(true).reply(200, { id: 7, status: 'Complete', errorCount: 0 })
   const { statsContext, calls } = stats()
   await testDestination.testBatchAction('prospects', {
     events: ['a', 'b', 'c'].map((name) => identify(`${name}@example.com`)),

@@ -76,11 +76,23 @@ export interface Payload {
    */
   normalizeEmail?: boolean
   /**
-   * Send events in batches through the Pardot Import API: one API call per batch instead of one per event, so a backfill or a busy source stays within the daily API call limit. Each event still becomes the same upsert by email. Pardot applies imports asynchronously, so a row Pardot rejects shows in the import’s error count, not as a failed event.
+   * Send events in batches through the Pardot Import API: one import per batch instead of one API call per event, so a backfill or a busy source stays within the daily API call limit. Each event still becomes the same upsert by email, and a field an event does not send is left as it is. Pardot applies imports asynchronously: each import is followed until it ends (see Import Wait), a row Pardot refuses fails its event with Pardot’s reason, and an import still running at the end of the wait is reported as accepted with its outcome pending. Events with Search Deleted Prospects off are upserted one by one.
    */
   enable_batching?: boolean
   /**
    * The most events in one batch. Each batch becomes one Pardot import (one API call while its CSV stays under 10 MB).
    */
   batch_size?: number
+  /**
+   * The ID of the Pardot campaign given to prospects that a batch (Import API) creates. Some Pardot accounts refuse imports that can create prospects without a campaign: if a batch fails for a missing campaign, map this field. It never changes the campaign of an existing prospect, and single events (batching off) do not send it.
+   */
+  campaignId?: number
+  /**
+   * How long a batch waits for Pardot to finish its import before answering. Within it, the import is polled 4 times at most (after 8%, 24%, 56% and 100% of the wait). An import still running at the end is reported as accepted with its outcome pending.
+   */
+  import_wait_seconds?: number
+  /**
+   * Off (default): one import per batch, whose field options make a blank cell leave its field as it is. On: one import per set of fields the events carry, so no row has a blank cell other than an explicit null; it costs more API calls. Turn it on only if Pardot is found to clear fields on blank cells despite the field options.
+   */
+  import_split_by_fields?: boolean
 }

@@ -1,4 +1,5 @@
 import type { ProspectValue, UpsertByEmailBody } from '../pardot-client'
+import type { ImportFieldOption } from '../pardot-client-imports'
 
 /**
  * Pardot takes import files under 10 MB. Whether Pardot means 10,000,000 bytes or 10 MiB is not documented, so the
@@ -81,6 +82,8 @@ export interface CsvFile {
   csv: string
   /** Which of the input rows this file holds. */
   rows: number[]
+  /** The import's per-field options, one per CSV column in header order. */
+  fields: ImportFieldOption[]
 }
 
 export interface CsvPlan {
@@ -91,49 +94,73 @@ export interface CsvPlan {
 }
 
 /**
- * Plans the uploads for a batch. Pardot's import writes every cell of a row, blank ones too (a blank clears the
- * field), and every file of an import must have the same header. So rows are grouped by the exact fields they
- * carry: a row never gets a blank cell for a field its event did not send, and only an explicit null is blank.
- * Each group is split into UTF-8 files under `maxBytes`.
+ * Plans the uploads for a batch. A file's columns are every field its rows carry, so most rows have blank cells;
+ * the per-field options make a blank leave the field as it is (`nullOverwrite: false`). An explicit null must
+ * still clear, so a row that clears fields goes in a file whose options say blanks overwrite for exactly those
+ * fields, shared only with rows that clear the same ones: in the usual batch, with no nulls, one file (one import)
+ * whatever the field sets. `campaignId` is written only where the prospect has none (`overwrite: false`), so it
+ * gives new prospects a campaign and never moves an existing one. Each group is split into UTF-8 files under
+ * `maxBytes`.
  */
-export function csvPlan(rows: (ImportRow | undefined)[], maxBytes = MAX_FILE_BYTES): CsvPlan {
-  // Keyed by the sorted field names, so rows that list the same fields in another order share a file; the
-  // header keeps the first row's order (matchEmail first).
-  const groups = new Map<string, { columns: string[]; indices: number[] }>()
+export function csvPlan(
+  rows: (ImportRow | undefined)[],
+  { maxBytes = MAX_FILE_BYTES, splitByFields = false }: { maxBytes?: number; splitByFields?: boolean } = {}
+): CsvPlan {
+  const groups = new Map<string, { columns: Set<string>; clears: Set<string>; indices: number[] }>()
   rows.forEach((row, index) => {
     if (!row) return
-    const columns = Object.keys(row)
-    const key = JSON.stringify([...columns].sort())
-    const group = groups.get(key)
-    if (group) group.indices.push(index)
-    else groups.set(key, { columns, indices: [index] })
+    // The safety switch (Import Split by Fields): one file per exact set of fields, so a blank cell is only ever an
+    // explicit null, whatever Pardot makes of the field options (docs/import-api.md, "Field options").
+    const clears = Object.keys(row).filter((name) => splitByFields || row[name] === null)
+    const key = JSON.stringify([...clears].sort())
+    const group = groups.get(key) ?? { columns: new Set(['matchEmail']), clears: new Set(clears), indices: [] }
+    groups.set(key, group)
+    for (const name of Object.keys(row)) group.columns.add(name)
+    group.indices.push(index)
   })
   const plan: CsvPlan = { files: [], tooLarge: [] }
-  for (const { columns, indices } of groups.values()) {
-    const header = columns.map(csvCell).join(',') + '\r\n'
-    let lines: string[] = []
-    let held: number[] = []
-    let bytes = Buffer.byteLength(header)
-    const flush = () => {
-      if (held.length > 0) plan.files.push({ csv: header + lines.join(''), rows: held })
-      lines = []
-      held = []
-      bytes = Buffer.byteLength(header)
-    }
-    for (const index of indices) {
-      const row = rows[index] ?? {}
-      const line = columns.map((name) => csvCell(row[name])).join(',') + '\r\n'
-      const size = Buffer.byteLength(line)
-      if (Buffer.byteLength(header) + size > maxBytes) {
-        plan.tooLarge.push(index)
-        continue
-      }
-      if (bytes + size > maxBytes) flush()
-      lines.push(line)
-      held.push(index)
-      bytes += size
-    }
-    flush()
+  for (const { columns, clears, indices } of groups.values()) {
+    const names = [...columns]
+    const fields = names.map((field) => ({
+      field,
+      overwrite: field !== 'campaignId',
+      nullOverwrite: clears.has(field)
+    }))
+    splitFiles(plan, rows, indices, names, fields, maxBytes)
   }
   return plan
+}
+
+function splitFiles(
+  plan: CsvPlan,
+  rows: (ImportRow | undefined)[],
+  indices: number[],
+  columns: string[],
+  fields: ImportFieldOption[],
+  maxBytes: number
+): void {
+  const header = columns.map(csvCell).join(',') + '\r\n'
+  let lines: string[] = []
+  let held: number[] = []
+  let bytes = Buffer.byteLength(header)
+  const flush = () => {
+    if (held.length > 0) plan.files.push({ csv: header + lines.join(''), rows: held, fields })
+    lines = []
+    held = []
+    bytes = Buffer.byteLength(header)
+  }
+  for (const index of indices) {
+    const row = rows[index] ?? {}
+    const line = columns.map((name) => csvCell(row[name])).join(',') + '\r\n'
+    const size = Buffer.byteLength(line)
+    if (Buffer.byteLength(header) + size > maxBytes) {
+      plan.tooLarge.push(index)
+      continue
+    }
+    if (bytes + size > maxBytes) flush()
+    lines.push(line)
+    held.push(index)
+    bytes += size
+  }
+  flush()
 }

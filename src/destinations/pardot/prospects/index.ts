@@ -6,9 +6,12 @@ import { customFieldTypes } from './custom-field-types'
 import { needsCustomFieldTypes } from './custom-values'
 import {
   batch_size,
+  campaignId,
   customFields,
   email,
   enable_batching,
+  import_split_by_fields,
+  import_wait_seconds,
   normalizeEmail,
   prospectId,
   salesforceId,
@@ -33,7 +36,10 @@ const action: ActionDefinition<Settings, Payload> = {
     salesforceId,
     normalizeEmail,
     enable_batching,
-    batch_size
+    batch_size,
+    campaignId,
+    import_wait_seconds,
+    import_split_by_fields
   },
   dynamicFields: {
     customFields: {

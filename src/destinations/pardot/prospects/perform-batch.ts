@@ -1,22 +1,22 @@
-import {
-  ErrorCodes,
-  getErrorCodeFromHttpStatus,
-  MultiStatusResponse,
-  type RequestClient,
-  type StatsContext
-} from '@segment/actions-core'
+import { MultiStatusResponse, type RequestClient, type StatsContext } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
 import type { Payload } from './generated-types'
+import { setError } from './batch-answers'
 import { customFieldTypes } from './custom-field-types'
 import { needsCustomFieldTypes } from './custom-values'
-import { csvPlan, importRow, mergeByEmail, type ImportRow, type RowInput } from './import-csv'
+import { importRow, mergeByEmail, type RowInput } from './import-csv'
+import { sendImports } from './import-batch'
 import { checkBeforeAnyRequest, writeProspect } from './match'
 import { upsertBody } from './upsert-body'
 
+/** The Import Wait field's default, in seconds: short enough for a CDP's batch call. */
+export const DEFAULT_IMPORT_WAIT_S = 25
+
 /**
  * A batch of events becomes Pardot Import API uploads: each event's row holds exactly what its single upsert
- * would send. Events are answered one by one: a refused event gets its own 400, the rest the import's fate.
+ * would send. Each import is followed to its end (within Import Wait) and events are answered one by one: a row
+ * Pardot refused fails its event with Pardot's reason, the rest get the import's fate.
  */
 export async function performBatch(
   request: RequestClient,
@@ -29,12 +29,15 @@ export async function performBatch(
   const types = payload.some((event) => needsCustomFieldTypes(event.customFields) && passesChecks(event))
     ? await customFieldTypes(client)
     : undefined
-  // An event matched by Pardot or Salesforce ID is a PATCH (with its own fallback), not an upsert by email: it
-  // keeps its single-event semantics, one request of its own.
-  const byId = (event: Payload) => Boolean(event.prospectId?.trim() || event.salesforceId?.trim())
+  // One by one, with single-event semantics: an event matched by Pardot or Salesforce ID (a PATCH with its own
+  // fallback), and one with Search Deleted Prospects off. An import either restores a prospect from the recycle bin
+  // or skips its row, where an upsert without the deleted search creates a new prospect: only the upsert leaves
+  // Pardot as single mode does.
+  const single = (event: Payload) =>
+    Boolean(event.prospectId?.trim() || event.salesforceId?.trim()) || event.secondaryDeletedSearch === false
   for (const [index, event] of payload.entries()) {
-    if (!byId(event)) continue
-    const matchedBy = event.prospectId?.trim() ? 'prospectId' : 'salesforceId'
+    if (!single(event)) continue
+    const matchedBy = event.prospectId?.trim() ? 'prospectId' : event.salesforceId?.trim() ? 'salesforceId' : 'email'
     try {
       await writeProspect(client, event, types)
       answers.setSuccessResponseAtIndex(index, { status: 200, sent: {}, body: { matchedBy } })
@@ -43,9 +46,12 @@ export async function performBatch(
     }
   }
   const inputs: (RowInput | undefined)[] = payload.map((event, index) => {
-    if (byId(event)) return undefined
+    if (single(event)) return undefined
     try {
-      return { row: importRow(upsertBody(event, types)), restoreDeleted: event.secondaryDeletedSearch ?? true }
+      const row = importRow(upsertBody(event, types))
+      // Given to every row: with `overwrite: false` (csvPlan) it lands only on prospects that have no campaign.
+      if (event.campaignId !== undefined) row.campaignId = event.campaignId
+      return { row, restoreDeleted: true }
     } catch (error) {
       answers.setErrorResponseAtIndex(index, {
         status: 400,
@@ -55,61 +61,11 @@ export async function performBatch(
       return undefined
     }
   })
+  const waitMs = 1000 * (payload[0]?.import_wait_seconds ?? DEFAULT_IMPORT_WAIT_S)
   const sent = (index: number) => inputs[index]?.row ?? {}
-
-  // Each file is one import, created and submitted in one call. Waves (see mergeByEmail) go in order; within a
-  // wave, Search Deleted Prospects is per event but `restoreDeleted` per import: one group for each value.
-  let stopped: unknown
-  const sentSoFar = { imports: 0, rows: 0 }
-  for (const wave of mergeByEmail(inputs)) {
-    for (const restoreDeleted of [true, false]) {
-      const merged = wave.filter((row) => row.restoreDeleted === restoreDeleted)
-      if (merged.length === 0) continue
-      const plan = csvPlan(merged.map((row) => row.row))
-      for (const index of plan.tooLarge.flatMap((i) => merged[i].events)) {
-        answers.setErrorResponseAtIndex(index, {
-          status: 400,
-          errortype: 'PAYLOAD_VALIDATION_FAILED',
-          errormessage:
-            'This event alone makes a CSV row of 10 MB or more, over the Pardot Import API limit; shorten its fields.'
-        })
-      }
-      for (const file of plan.files) {
-        const events = file.rows.flatMap((i) => merged[i].events)
-        if (stopped !== undefined) {
-          for (const index of events) setError(answers, index, stopped, sent(index), NOT_SENT)
-          continue
-        }
-        try {
-          const answer = await client.importProspects(file.csv, { restoreDeleted })
-          client.metrics.imported(file.rows.length)
-          sentSoFar.imports++
-          sentSoFar.rows += file.rows.length
-          for (const index of events) {
-            answers.setSuccessResponseAtIndex(index, {
-              status: 200,
-              sent: sent(index),
-              body: { importId: answer.id, importStatus: answer.status }
-            })
-          }
-        } catch (error) {
-          for (const index of events) setError(answers, index, error, sent(index))
-          // Pardot busy, over a limit, or the token refused: the next file would meet the same answer. The rest
-          // wait for the retry, which also keeps a later wave from landing before the one it follows.
-          if (stopsTheBatch(error)) stopped = error
-        }
-      }
-    }
-  }
-  client.metrics.batch(sentSoFar.imports, sentSoFar.rows)
+  const split = payload[0]?.import_split_by_fields === true
+  await sendImports(client, answers, mergeByEmail(inputs), waitMs, sent, split)
   return answers
-}
-
-const NOT_SENT = ' Not sent: an earlier import of this batch got this answer, so the rest wait for the retry.'
-
-function stopsTheBatch(error: unknown): boolean {
-  const { status = 500 } = error as { status?: number }
-  return status === 401 || status === 408 || status === 423 || status === 429 || status >= 500
 }
 
 function passesChecks(event: Payload): boolean {
@@ -119,21 +75,4 @@ function passesChecks(event: Payload): boolean {
   } catch {
     return false
   }
-}
-
-/**
- * An event's answer as single mode would report it: the error's own code (RETRYABLE_ERROR, PARDOT_154,
- * INVALID_AUTHENTICATION, …), so a batched event is classified the same. `sent` marks what Pardot was given: with
- * it, actions-core reports the failure as the destination's, without it (a refusal of ours) as the integration's.
- */
-function setError(answers: MultiStatusResponse, index: number, error: unknown, sent?: ImportRow, note = ''): void {
-  const { status = 500, message, code } = error as { status?: number; message: string; code?: unknown }
-  const refused = code === ErrorCodes.PAYLOAD_VALIDATION_FAILED
-  answers.setErrorResponseAtIndex(index, {
-    status,
-    // The type lists actions-core's codes only, but the field is free text: single mode reports PARDOT_154 too.
-    errortype: typeof code === 'string' ? (code as keyof typeof ErrorCodes) : getErrorCodeFromHttpStatus(status),
-    errormessage: message + note,
-    ...(sent && !refused ? { sent } : {})
-  })
 }

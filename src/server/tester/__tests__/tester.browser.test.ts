@@ -105,6 +105,8 @@ it('sends a sample identify and shows the payload, the request, the answer and t
     secondaryDeletedSearch: true,
     normalizeEmail: false,
     enable_batching: false,
+    import_split_by_fields: false,
+    import_wait_seconds: 25,
     batch_size: 10000
   })
   expect(await text('#request .line')).toBe(
@@ -148,6 +150,8 @@ it('refuses the sample without an email with the validation message and what to 
     secondaryDeletedSearch: true,
     normalizeEmail: false,
     enable_batching: false,
+    import_split_by_fields: false,
+    import_wait_seconds: 25,
     batch_size: 10000
   })
   expect(await text('#prospects')).toBe('The sandbox has no prospects yet.')

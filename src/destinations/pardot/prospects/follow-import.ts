@@ -1,0 +1,119 @@
+import type { PardotClient } from '../pardot-client'
+import { getImport, importErrors } from '../pardot-client-imports'
+
+/**
+ * When the polls of an import fall, as shares of the wait: 8%, 24%, 56% and 100% of it (2, 6, 14 and 25 s for the
+ * default 25 s). Backing off keeps a slow import from costing more than 4 polls, plus one errors download: at most
+ * 5 follow-up calls per import, each counted against the daily API limit like any other call.
+ */
+export const POLL_AT = [0.08, 0.24, 0.56, 1]
+
+export type ImportOutcome =
+  /** Ended Complete: `refused` holds Pardot's reason for each refused row, by its match email. */
+  | { kind: 'complete'; importId: number; errorCount: number; refused: Map<string, string>; unmatched: number }
+  /** Ended Failed (or was canceled): none of its rows can be trusted to have landed. */
+  | { kind: 'failed'; importId: number; status: string }
+  /** Not known within the wait: `status` is the last one seen, `why` what stopped the following early. */
+  | { kind: 'pending'; importId: number; status: string; why?: string }
+
+export type Sleep = (ms: number) => Promise<void>
+const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Runs the calls given to it one after the other. */
+export type Turn = <T>(call: () => Promise<T>) => Promise<T>
+
+/**
+ * One call at a time for the imports of a batch followed together: the batch holds one of the business unit's 5
+ * request slots (the local server's limiter), so its polls must not overlap.
+ */
+export function oneAtATime(): Turn {
+  let last: Promise<unknown> = Promise.resolve()
+  return <T>(call: () => Promise<T>) => {
+    const run = last.then(call, call)
+    last = run.catch(() => undefined)
+    return run
+  }
+}
+
+/**
+ * Follows an import until it ends or `waitMs` (> 0) has passed. A failed poll or download is not a failed import:
+ * Pardot has the file, so the outcome is reported pending (and the local server keeps following it).
+ */
+export async function followImport(
+  client: PardotClient,
+  importId: number,
+  waitMs: number,
+  turn: Turn = (call) => call(),
+  pause: Sleep = sleep
+): Promise<ImportOutcome> {
+  let status = 'Waiting'
+  let waited = 0
+  for (const share of POLL_AT) {
+    await pause(share * waitMs - waited)
+    waited = share * waitMs
+    try {
+      const state = await turn(() => getImport(client, importId))
+      status = state.status
+      if (status === 'Complete') return await turn(() => completed(client, importId, state.errorCount ?? 0))
+    } catch (error) {
+      return { kind: 'pending', importId, status, why: (error as Error).message }
+    }
+    if (['Failed', 'Canceling', 'Canceled'].includes(status)) return { kind: 'failed', importId, status }
+  }
+  return { kind: 'pending', importId, status }
+}
+
+/** A Complete import's outcome: when rows were refused, its errors file is read (one more call). */
+export async function completed(client: PardotClient, importId: number, errorCount: number): Promise<ImportOutcome> {
+  if (errorCount <= 0) return { kind: 'complete', importId, errorCount: 0, refused: new Map(), unmatched: 0 }
+  const refused = readErrors(await importErrors(client, importId))
+  return { kind: 'complete', importId, errorCount, refused, unmatched: Math.max(0, errorCount - refused.size) }
+}
+
+/**
+ * The errors file, read for what we rely on (docs/import-api.md, "Errors download"): a header, the match column
+ * `matchEmail` (else `email`), and the reason in a column named like error/reason/message (else the last one).
+ */
+export function readErrors(csv: string): Map<string, string> {
+  const [header = [], ...rows] = parseCsv(csv)
+  const lower = header.map((name) => name.trim().toLowerCase())
+  const match = lower.indexOf('matchemail') >= 0 ? lower.indexOf('matchemail') : lower.indexOf('email')
+  const named = lower.findIndex((name) => /^(errors?|reason|message|error message)$/.test(name))
+  const reason = named >= 0 ? named : header.length - 1
+  const refused = new Map<string, string>()
+  if (match < 0) return refused
+  for (const row of rows) {
+    const email = row[match] ?? ''
+    if (email !== '') refused.set(email, row[reason] || 'Pardot refused this row without a reason')
+  }
+  return refused
+}
+
+/** RFC 4180: quoted cells may hold commas, quotes and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let cell = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"'
+        i++
+      } else if (c === '"') quoted = false
+      else cell += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') {
+      row.push(cell)
+      cell = ''
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++
+      rows.push([...row, cell])
+      row = []
+      cell = ''
+    } else cell += c
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell])
+  return rows
+}

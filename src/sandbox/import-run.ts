@@ -1,0 +1,131 @@
+import { PardotFault } from './http'
+import { checkFields, EMAIL } from './prospects'
+import { BOOLEAN_FIELDS, NUMBER_FIELDS, type ProspectFields, type ProspectValue } from './prospect-spec'
+import type { ImportFieldOption, SandboxImport, SandboxState, StoredProspect } from './state'
+
+export const MATCH_COLUMNS = ['matchEmail', 'matchId', 'matchSalesforceId']
+
+/**
+ * The `fields` option must describe the CSV header exactly: one entry per column, in the header's order, the match
+ * column included (docs/import-api.md, "Field options"). Anything else is code 227, "Mismatched CSV headers and
+ * field options", for the whole file.
+ */
+export function checkFieldOptions(header: string[], fields: ImportFieldOption[] | undefined): void {
+  if (fields === undefined) return
+  const named = fields.map((f) => f.field)
+  if (named.length !== header.length || named.some((name, i) => name !== header[i])) {
+    throw new PardotFault(
+      227,
+      `Mismatched CSV headers and field options: the header is (${header.join(',')}), the field options name (${named.join(',')})`
+    )
+  }
+}
+
+/** Reads the `fields` option of an import's input; a shape we cannot read is a malformed body (150). */
+export function parseFieldOptions(raw: unknown): ImportFieldOption[] | undefined {
+  if (raw === undefined) return undefined
+  const entry = (f: unknown): f is ImportFieldOption => {
+    const o = f as Record<string, unknown> | null
+    return (
+      typeof o === 'object' &&
+      o !== null &&
+      typeof o.field === 'string' &&
+      ['undefined', 'boolean'].includes(typeof o.overwrite) &&
+      ['undefined', 'boolean'].includes(typeof o.nullOverwrite)
+    )
+  }
+  if (!Array.isArray(raw) || !raw.every(entry)) {
+    throw new PardotFault(150, '"fields" must be a list of {field, overwrite?, nullOverwrite?}')
+  }
+  return raw
+}
+
+/** Applies every row as Pardot's import does; a refused row is counted and kept for the errors download. */
+export function runImport(state: SandboxState, target: SandboxImport): void {
+  for (const [header, ...rows] of target.batches) {
+    for (const cells of rows) {
+      try {
+        applyRow(state, target, header, cells)
+      } catch (error) {
+        target.errorCount++
+        target.errors.push({ header, cells, reason: error instanceof Error ? error.message : String(error) })
+      }
+    }
+  }
+}
+
+function applyRow(state: SandboxState, target: SandboxImport, header: string[], cells: string[]): void {
+  const given: ProspectFields = {}
+  let matchEmail = ''
+  header.forEach((name, i) => {
+    const cell = cells[i] ?? ''
+    if (name === 'matchEmail') matchEmail = cell
+    if (MATCH_COLUMNS.includes(name)) return
+    const option = target.fields?.[i]
+    // A blank clears only where the options say so; without options, as v4 documents, every blank overwrites.
+    if (cell === '' && option !== undefined && option.nullOverwrite !== true) return
+    given[name] = cellValue(state, name, cell)
+  })
+  const fields = checkFields(state, given)
+  const email = matchEmail || (typeof fields.email === 'string' ? fields.email : '')
+  if (!EMAIL.test(email)) throw new PardotFault(4, 'Invalid prospect email address')
+  const live = latest(state.withEmail(target.businessUnitId, email).filter((p) => !p.isDeleted))
+  const deleted = latest(state.withEmail(target.businessUnitId, email).filter((p) => p.isDeleted))
+  const found = live ?? (target.restoreDeleted ? deleted : undefined)
+  if (!found) {
+    if (deleted) throw new PardotFault(219, 'The matching prospect is in the recycle bin and restoreDeleted is off')
+    if (!target.createOnNoMatch) throw new PardotFault(109, 'No prospect matches and createOnNoMatch is off')
+    if (state.options.importsRequireCampaign && typeof fields.campaignId !== 'number') {
+      throw new PardotFault(150, 'A campaign is required to create a prospect: the row has no campaignId')
+    }
+    state.newProspect(target.businessUnitId, { email, ...fields })
+    target.createdCount++
+    return
+  }
+  found.isDeleted = false
+  state.write(found, keepExisting(found, fields, target, header))
+  target.updatedCount++
+}
+
+/** Drops the values of columns whose option says `overwrite: false` where the prospect already has a value. */
+function keepExisting(
+  prospect: StoredProspect,
+  fields: ProspectFields,
+  target: SandboxImport,
+  header: string[]
+): ProspectFields {
+  const kept: ProspectFields = { ...fields }
+  header.forEach((name, i) => {
+    const current = prospect.fields[name]
+    const filled = current !== undefined && current !== null && current !== ''
+    if (target.fields?.[i]?.overwrite === false && filled) delete kept[name]
+  })
+  return kept
+}
+
+function latest(list: StoredProspect[]): StoredProspect | undefined {
+  return list.sort((a, b) => b.lastActivity - a.lastActivity)[0]
+}
+
+/**
+ * A cell as Pardot's import reads it: blank is null; a number or true/false only in a column of that type;
+ * anything else stays text, so a company named "true" stays "true". A value the type cannot take stays text, for
+ * checkFields to refuse with Pardot's code.
+ */
+function cellValue(state: SandboxState, column: string, cell: string): ProspectValue {
+  if (cell === '') return null
+  const custom = state.customFields.find((f) => `${f.fieldId}__c` === column)
+  if (NUMBER_FIELDS.has(column) || custom?.type === 'Number') {
+    return cell.trim() !== '' && Number.isFinite(Number(cell)) ? Number(cell) : cell
+  }
+  if (BOOLEAN_FIELDS.has(column) && (cell === 'true' || cell === 'false')) return cell === 'true'
+  return cell
+}
+
+/** The errors download: the refused rows as uploaded, with Pardot's reason in a last column `error`. */
+export function errorsCsv(target: SandboxImport): string {
+  const cell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text)
+  const header = target.batches[0]?.[0] ?? []
+  const lines = [[...header, 'error'], ...target.errors.map((e) => [...e.cells, e.reason])]
+  return lines.map((line) => line.map(cell).join(',')).join('\r\n') + '\r\n'
+}

@@ -1,0 +1,195 @@
+import type { JSONObject, RefreshAccessTokenResult, RequestClient } from '@segment/actions-core'
+import type { Settings } from '../destinations/pardot/generated-types'
+import { PardotClient } from '../destinations/pardot/pardot-client'
+import { getImport } from '../destinations/pardot/pardot-client-imports'
+import { completed } from '../destinations/pardot/prospects/follow-import'
+import { redact } from '../destinations/pardot/errors'
+import type { Credentials, DeliveryReport } from './deliver'
+import type { ConcurrencyLimiter } from './limiter'
+
+/** What the server knows of an import whose events were accepted with their outcome pending. */
+export interface FollowedImport {
+  importId: number
+  businessUnitId: string
+  /** The events accepted in it, and their match emails (to resend them if it ends Failed). */
+  events: number
+  emails: string[]
+  outcome: 'pending' | 'complete' | 'failed' | 'unknown'
+  /** The last status Pardot gave. */
+  status: string
+  /** Rows Pardot refused, with its reason: each is an event that did not land although it was accepted. */
+  refused: { email: string; reason: string }[]
+  polls: number
+  startedAt: string
+  endedAt?: string
+  /** Why following stopped without an outcome, or why a poll failed last. */
+  note?: string
+}
+
+export interface FollowOptions {
+  /** Time between polls; Pardot gives no guidance, and each poll is an API call, so seconds, not milliseconds. */
+  intervalMs: number
+  /** How long an import is followed before its outcome is given up as unknown. */
+  maxMs: number
+}
+
+export const DEFAULT_FOLLOW: FollowOptions = { intervalMs: 5000, maxMs: 10 * 60_000 }
+
+interface Context {
+  settings: JSONObject
+  credentials: Credentials
+}
+
+/** How the follower reaches Pardot: as the server's deliveries do (their hosts, headers and token store). */
+export interface FollowerConnection {
+  request(headers: Record<string, string>): RequestClient
+  refresh(settings: JSONObject, credentials: Credentials): Promise<RefreshAccessTokenResult | undefined>
+}
+
+/**
+ * Keeps following, in the background, the imports a batch left pending, so an operator sees every row Pardot
+ * refused (GET /imports, and the log). Its polls are API calls like any other; one import is polled at a time per
+ * interval. Requests go where the delivery's went, through the connection the server gives it.
+ */
+export class ImportFollower {
+  private readonly imports = new Map<string, FollowedImport>()
+  private readonly timers = new Set<NodeJS.Timeout>()
+
+  constructor(
+    private readonly options: FollowOptions,
+    private readonly log: (line: string) => void,
+    /** The server's limiter: a poll takes a slot of its business unit like any delivery, so 5 at once still holds. */
+    private readonly limiter: ConcurrencyLimiter | undefined,
+    private readonly connection: FollowerConnection
+  ) {}
+
+  /** Starts following each import the report left pending. */
+  track(report: DeliveryReport, context: Context): void {
+    const byImport = new Map<number, string[]>()
+    for (const event of report.events ?? []) {
+      if (!event.pending) continue
+      byImport.set(event.pending.importId, [...(byImport.get(event.pending.importId) ?? []), event.pending.email ?? ''])
+    }
+    const businessUnitId = businessUnitOf(context)
+    for (const [importId, emails] of byImport) {
+      const key = `${businessUnitId} ${importId}`
+      if (this.imports.has(key)) continue
+      const followed: FollowedImport = {
+        importId,
+        businessUnitId,
+        events: emails.length,
+        emails,
+        outcome: 'pending',
+        status: 'Waiting',
+        refused: [],
+        polls: 0,
+        startedAt: new Date().toISOString()
+      }
+      this.imports.set(key, followed)
+      this.schedule(followed, context, Date.now() + this.options.maxMs)
+    }
+  }
+
+  /** Every followed import, newest first, and the counts of their outcomes. */
+  list() {
+    const imports = [...this.imports.values()].reverse()
+    const count = (outcome: FollowedImport['outcome']) => imports.filter((i) => i.outcome === outcome).length
+    return {
+      imports,
+      counts: {
+        pending: count('pending'),
+        complete: count('complete'),
+        failed: count('failed'),
+        unknown: count('unknown'),
+        refusedRows: imports.reduce((sum, i) => sum + i.refused.length, 0)
+      }
+    }
+  }
+
+  /** Stops following (the server is closing). */
+  close(): void {
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
+  }
+
+  private schedule(followed: FollowedImport, context: Context, giveUpAt: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      const poll = () => this.poll(followed, context, giveUpAt)
+      void (this.limiter ? this.limiter.run(followed.businessUnitId, poll) : poll())
+    }, this.options.intervalMs)
+    this.timers.add(timer)
+  }
+
+  private async poll(followed: FollowedImport, context: Context, giveUpAt: number): Promise<void> {
+    const secrets = () => [context.credentials.accessToken, context.credentials.refreshToken]
+    try {
+      followed.polls++
+      const client = this.client(context)
+      const state = await getImport(client, followed.importId)
+      followed.status = state.status
+      if (state.status === 'Complete')
+        return this.end(followed, await completed(client, state.id, state.errorCount ?? 0))
+      if (['Failed', 'Canceling', 'Canceled'].includes(state.status)) return this.end(followed, undefined)
+    } catch (error) {
+      followed.note = redact((error as Error).message, secrets())
+      if ((error as { status?: number }).status === 401) await this.refresh(context)
+    }
+    if (Date.now() >= giveUpAt) {
+      followed.outcome = 'unknown'
+      followed.endedAt = new Date().toISOString()
+      this.log(
+        `import ${followed.importId}: gave up following it; its ${followed.events} event(s) have no known outcome`
+      )
+      return
+    }
+    this.schedule(followed, context, giveUpAt)
+  }
+
+  private end(followed: FollowedImport, outcome: Awaited<ReturnType<typeof completed>> | undefined): void {
+    followed.endedAt = new Date().toISOString()
+    if (!outcome || outcome.kind !== 'complete') {
+      followed.outcome = 'failed'
+      this.log(
+        `import ${followed.importId} ended ${followed.status}: its ${followed.events} event(s), accepted with their outcome pending, did not land; send them again`
+      )
+      return
+    }
+    followed.outcome = 'complete'
+    followed.refused = [...outcome.refused].map(([email, reason]) => ({ email, reason }))
+    const unmatched = outcome.unmatched > 0 ? ` (${outcome.unmatched} more not named by email)` : ''
+    this.log(
+      `import ${followed.importId} Complete: ${followed.refused.length} of ${followed.events} row(s) refused${unmatched}${followed.refused
+        .slice(0, 3)
+        .map((r) => `; ${r.email}: ${r.reason}`)
+        .join('')}`
+    )
+  }
+
+  private client(context: Context): PardotClient {
+    const headers: Record<string, string> = {
+      'Pardot-Business-Unit-Id': businessUnitOf(context)
+    }
+    if (context.credentials.accessToken) headers.Authorization = `Bearer ${context.credentials.accessToken}`
+    return new PardotClient(this.connection.request(headers), context.settings as unknown as Settings)
+  }
+
+  /** The token expired while the import ran: refreshed as the engine would, for the next poll. */
+  private async refresh(context: Context): Promise<void> {
+    const { refreshToken, clientId, clientSecret } = context.credentials
+    if (!refreshToken || !clientId || !clientSecret) return
+    try {
+      const tokens = await this.connection.refresh(context.settings, context.credentials)
+      if (!tokens) return
+      context.credentials.accessToken = tokens.accessToken
+      if (tokens.refreshToken) context.credentials.refreshToken = tokens.refreshToken
+    } catch {
+      // The next poll tries again; giving up is bounded by maxMs.
+    }
+  }
+}
+
+function businessUnitOf(context: Context): string {
+  const id = context.settings.businessUnitID
+  return typeof id === 'string' ? id.trim() : ''
+}
