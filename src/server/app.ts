@@ -91,7 +91,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       // The operator's client id and secret serve only callers who proved themselves with the key: without a key
       // (loopback and the sandbox only), a caller's own refresh token is refreshed with the caller's own secret.
       const operator = options.apiKey ? { clientId: options.clientId, clientSecret: options.clientSecret } : {}
-      const given = { ...operator, ...(auth as Credentials) }
+      // A key the caller left out is absent, not `undefined`: spread, `{clientSecret: undefined}` would wipe the
+      // operator's secret, and a key holder's refresh would be refused as invalid_client (review 15: 2).
+      const given = { ...operator, ...defined(auth as Credentials) }
       // A caller that holds the key (every caller, once one is set) or sent the client secret itself is the
       // connection's owner, not merely a holder of one of its tokens.
       const ownSecret = typeof auth.clientSecret === 'string' && auth.clientSecret !== ''
@@ -330,6 +332,13 @@ function fromOAuth(oauth: Record<string, unknown>): Credentials {
     clientId: oauth.clientId as string | undefined,
     clientSecret: oauth.clientSecret as string | undefined
   }
+}
+
+/** The credentials that have a value: an `undefined` (or JSON `null`) one must not replace another's in a spread. */
+function defined(credentials: Credentials): Credentials {
+  return Object.fromEntries(
+    Object.entries(credentials).filter(([, value]) => value !== undefined && value !== null)
+  ) as Credentials
 }
 
 function toOAuth(credentials: Credentials) {

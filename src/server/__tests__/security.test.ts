@@ -156,6 +156,32 @@ describe('caller authentication', () => {
     expect(report).toMatchObject({ ok: true, tokenRefreshed: true })
   })
 
+  it('serves a key holder the operator’s client id and secret on /refreshAccessToken and /authenticate too', async () => {
+    const local = await start({
+      apiKey: KEY,
+      clientId: SANDBOX_DEFAULTS.clientId,
+      clientSecret: SANDBOX_DEFAULTS.clientSecret
+    })
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }
+    const post = async (path: string, body: unknown) =>
+      (await (await fetch(local.url + path, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as {
+        ok: boolean
+        error?: unknown
+      }
+    // No clientId/clientSecret in the body: before the fix their `undefined` wiped the operator's (invalid_client).
+    const refreshed = await post('/refreshAccessToken', { refreshToken: SANDBOX_DEFAULTS.refreshToken })
+    expect(refreshed).toMatchObject({
+      ok: true,
+      data: { accessToken: expect.stringMatching(/^sandbox-at-/) as string }
+    })
+    const nulls = { refreshToken: SANDBOX_DEFAULTS.refreshToken, clientId: null, clientSecret: null }
+    expect(await post('/refreshAccessToken', nulls)).toMatchObject({ ok: true })
+    const oauth = { access_token: 'expired', refresh_token: SANDBOX_DEFAULTS.refreshToken }
+    expect(await post('/authenticate', { businessUnitID: SANDBOX_DEFAULTS.businessUnitId, oauth })).toEqual({
+      ok: true
+    })
+  })
+
   it('without a key (loopback, sandbox), refreshes a caller’s token with the caller’s secret only, never the operator’s', async () => {
     const local = await start({ clientId: SANDBOX_DEFAULTS.clientId, clientSecret: SANDBOX_DEFAULTS.clientSecret })
     const res = await fetch(`${local.url}/prospects`, {
