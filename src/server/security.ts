@@ -31,19 +31,24 @@ export function isLoopback(host: string): boolean {
  * the operator's Pardot account (or, off loopback, the operator's machine), so without one the server stays local.
  */
 export function checkStartup(policy: CallerPolicy): void {
+  // A public name in --allowed-hosts means a reverse proxy forwards strangers to the loopback port: loopback alone no
+  // longer says "this machine only" (review 15: 3).
+  const publicName = policy.allowedHosts?.find((name) => !isLoopback(hostName(name)))
   const why =
     policy.target === 'pardot'
       ? 'the target is real Pardot'
       : !isLoopback(policy.host)
         ? `the host ${policy.host} is not a loopback address, so other machines can reach it`
-        : undefined
+        : publicName !== undefined
+          ? `--allowed-hosts names ${publicName}, so callers reach it from elsewhere (through a proxy)`
+          : undefined
   if (policy.apiKey !== undefined && policy.apiKey.length < MIN_KEY_LENGTH) {
     throw new Error(`The API key is shorter than ${MIN_KEY_LENGTH} characters; use a long random one.`)
   }
   if (why && !policy.apiKey) {
     throw new Error(
-      `Refusing to start without an API key: ${why}. Set PARDOT_SERVER_API_KEY (or --api-key) to a long random ` +
-        'value, e.g. `openssl rand -hex 32`, and send it as "Authorization: Bearer <key>".'
+      `Refusing to start without an API key: ${why}. Set PARDOT_SERVER_API_KEY to a long random value, e.g. ` +
+        '`openssl rand -hex 32`, and send it as "Authorization: Bearer <key>" (--api-key works too, but shows in `ps`).'
     )
   }
 }

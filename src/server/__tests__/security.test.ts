@@ -48,13 +48,15 @@ describe('browser safety, with no key set', () => {
   })
 
   it('answers 421 to a foreign Host (DNS rebinding), and serves localhost and allowed names', async () => {
-    const local = await start({ allowedHosts: ['dev.example.test'] })
+    // A public name in --allowed-hosts needs the key (a proxy brings strangers); the Host check comes first anyway.
+    const local = await start({ allowedHosts: ['dev.example.test'], apiKey: KEY })
     const port = new URL(local.url).port
     const foreign = await raw(`${local.url}/manifest`, { headers: { host: `evil.example:${port}` } })
     expect(foreign.status).toBe(421)
     expect(foreign.text).toContain('evil.example')
+    const authorization = `Bearer ${KEY}`
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `dev.example.test:${port}`]) {
-      expect((await raw(`${local.url}/manifest`, { headers: { host } })).status).toBe(200)
+      expect((await raw(`${local.url}/manifest`, { headers: { host, authorization } })).status).toBe(200)
     }
   })
 
@@ -108,6 +110,14 @@ describe('caller authentication', () => {
     await expect(startLocalServer({ port: 0, ...options })).rejects.toThrow(
       `Refusing to start without an API key: ${why}`
     )
+  })
+
+  it('refuses to start without a key when --allowed-hosts names a public name (behind a proxy), not for loopback names', async () => {
+    await expect(start({ allowedHosts: ['pardot.example.test'] })).rejects.toThrow(
+      'Refusing to start without an API key: --allowed-hosts names pardot.example.test'
+    )
+    await expect(start({ allowedHosts: ['localhost', '127.0.0.2', '[::1]'] })).resolves.toBeDefined()
+    await expect(start({ allowedHosts: ['pardot.example.test'], apiKey: KEY })).resolves.toBeDefined()
   })
 
   it('npm start refuses 0.0.0.0 without a key before binding, and says why', () => {
