@@ -93,7 +93,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       const operator = options.apiKey ? { clientId: options.clientId, clientSecret: options.clientSecret } : {}
       // A key the caller left out is absent, not `undefined`: spread, `{clientSecret: undefined}` would wipe the
       // operator's secret, and a key holder's refresh would be refused as invalid_client (review 15: 2).
-      const given = { ...operator, ...defined(auth as Credentials) }
+      const given = { ...operator, ...defined(auth) }
       // A caller that holds the key (every caller, once one is set) or sent the client secret itself is the
       // connection's owner, not merely a holder of one of its tokens.
       const ownSecret = typeof auth.clientSecret === 'string' && auth.clientSecret !== ''
@@ -150,7 +150,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         await new Destination(definition).testAuthentication(settings)
         return { status: 200, body: { ok: true } }
       } catch (error) {
-        return { status: 200, body: { ok: false, error: failure(error, secretsOf(credentials)).message } }
+        return { status: 200, body: { ok: false, error: failure(error, [...seen, ...secretsOf(credentials)]).message } }
       }
     }
 
@@ -174,7 +174,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         })
         return { status: 200, body: { ok: true, data: tokens } }
       } catch (error) {
-        const report = failure(error, secretsOf(credentials))
+        const report = failure(error, [...seen, ...secretsOf(credentials)])
         return { status: report.status, body: { ok: false, error: report } }
       }
     }
@@ -262,9 +262,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         res.writeHead(200, { 'content-type': asset.type }).end(asset.body)
         return
       }
-      const seen: Secrets = []
-      const operator = [options.apiKey, options.clientSecret, gate.internal]
-      const hide = (text: string) => redactDeep(text, [...seen, ...secretsOf(sandboxCredentials), ...operator])
+      // The operator's secrets first: every answer and log line of this request hides them as well as the caller's.
+      const seen: Secrets = [options.apiKey, options.clientSecret, gate.internal]
+      // The sandbox's tokens as they are when the line is written: a delivery may have refreshed them.
+      const hide = (text: string) => redactDeep(text, [...seen, ...secretsOf(sandboxCredentials)])
       // A caller that leaves cancels what it queued: nobody is there to hear how it went.
       const gone = new AbortController()
       res.once('close', () => res.writableFinished || gone.abort())
@@ -336,9 +337,7 @@ function fromOAuth(oauth: Record<string, unknown>): Credentials {
 
 /** The credentials that have a value: an `undefined` (or JSON `null`) one must not replace another's in a spread. */
 function defined(credentials: Credentials): Credentials {
-  return Object.fromEntries(
-    Object.entries(credentials).filter(([, value]) => value !== undefined && value !== null)
-  ) as Credentials
+  return Object.fromEntries(Object.entries(credentials).filter(([, value]) => value !== undefined && value !== null))
 }
 
 function toOAuth(credentials: Credentials) {
