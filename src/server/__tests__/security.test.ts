@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process'
-import { request } from 'node:http'
-import { join } from 'node:path'
+import { request, Server } from 'node:http'
 import { startLocalServer, type LocalServer } from '../app'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
 import type { DeliveryReport } from '../deliver'
+import { readConfig } from '../config'
+import { checkStartup } from '../security'
 
 /** Who may call the local server and what it takes: tried as a hostile web page or stranger would. */
 
@@ -103,32 +103,32 @@ describe('browser safety, with no key set', () => {
 })
 
 describe('caller authentication', () => {
+  // No test may bind anything but loopback (review 15: 8): the wildcard cases never reach a real listen().
   it.each([
     [{ host: '0.0.0.0' }, 'the host 0.0.0.0 is not a loopback address'],
+    [{ host: '::' }, 'the host :: is not a loopback address'],
     [{ target: 'pardot' as const }, 'the target is real Pardot']
-  ])('refuses to start with %j and no key, saying why', async (options, why) => {
-    await expect(startLocalServer({ port: 0, ...options })).rejects.toThrow(
-      `Refusing to start without an API key: ${why}`
-    )
+  ])('refuses to start with %j and no key, saying why, before binding', async (options, why) => {
+    const listen = jest.spyOn(Server.prototype, 'listen').mockImplementation(() => {
+      throw new Error('listen() must not be reached')
+    })
+    try {
+      await expect(startLocalServer({ port: 0, ...options })).rejects.toThrow(
+        `Refusing to start without an API key: ${why}`
+      )
+      expect(listen).not.toHaveBeenCalled()
+    } finally {
+      listen.mockRestore()
+    }
   })
 
-  it('refuses to start without a key when --allowed-hosts names a public name (behind a proxy), not for loopback names', async () => {
-    await expect(start({ allowedHosts: ['pardot.example.test'] })).rejects.toThrow(
-      'Refusing to start without an API key: --allowed-hosts names pardot.example.test'
+  it('npm start’s configuration (flags and env) is refused on 0.0.0.0 without a key, and names the env var', () => {
+    const config = readConfig({ PARDOT_SERVER_API_KEY: '' }, ['--host', '0.0.0.0', '--port', '0'])
+    expect(() => checkStartup(config)).toThrow(
+      'Refusing to start without an API key: the host 0.0.0.0 is not a loopback address'
     )
-    await expect(start({ allowedHosts: ['localhost', '127.0.0.2', '[::1]'] })).resolves.toBeDefined()
-    await expect(start({ allowedHosts: ['pardot.example.test'], apiKey: KEY })).resolves.toBeDefined()
-  })
-
-  it('npm start refuses 0.0.0.0 without a key before binding, and says why', () => {
-    const env = { ...process.env, PARDOT_SERVER_API_KEY: '' }
-    const run = spawnSync(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', 'src/server/main.ts', '--host', '0.0.0.0', '--port', '0'],
-      { cwd: join(__dirname, '..', '..', '..'), env, encoding: 'utf8', timeout: 60_000 }
-    )
-    expect(run.status).toBe(1)
-    expect(run.stderr).toContain('Refusing to start without an API key: the host 0.0.0.0 is not a loopback address')
+    expect(() => checkStartup(config)).toThrow('Set PARDOT_SERVER_API_KEY')
+    expect(() => checkStartup({ ...config, apiKey: KEY })).not.toThrow()
   })
 
   it('answers 401 without the key on every route but the Event Tester page, and never refreshes for a stranger', async () => {
