@@ -243,7 +243,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         return refuse(res, refusal)
       }
       // Served while stopping too: the deliveries being drained still talk to the sandbox.
-      if (sandbox?.owns(pathname)) return sandbox.handle(req, res)
+      // Its body cap is the server's: a chunked body has no length for the gate to refuse up front.
+      if (sandbox?.owns(pathname)) return sandbox.handle(req, res, { maxBodyBytes: gate.maxBody })
       if (stopping) {
         res.setHeader('connection', 'close')
         const error = { status: 503, message: 'The local server is stopping; send this again once it is back.' }

@@ -100,6 +100,21 @@ describe('browser safety, with no key set', () => {
     expect(chunked.status).toBe(413)
     expect(upserts(local)).toBe(0)
   })
+
+  it.each(['/sandbox/config', '/pi.pardot.com/api/v5/objects/prospects/do/upsertLatestByEmail'])(
+    'answers 413 to a chunked body over the cap on the sandbox route %s, not a reset',
+    async (path) => {
+      const local = await start({ maxBodyBytes: 1024 * 1024 })
+      const res = await raw(local.url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        body: JSON.stringify({ latencyMs: 0, note: 'x'.repeat(2e6) })
+      })
+      expect(res.status).toBe(413)
+      expect(res.text).toContain('larger than this server takes (1 MB)')
+      expect(upserts(local)).toBe(0)
+    }
+  )
 })
 
 describe('caller authentication', () => {
