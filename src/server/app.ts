@@ -13,7 +13,7 @@ import { redactDeep } from './exchanges'
 import { ConcurrencyLimiter, DEFAULT_RETRY, type RetryPolicy } from './limiter'
 import { TokenStore, withTokenStore } from './tokens'
 import { preview } from './preview'
-import { createGate, limitWrites, refuse } from './gate'
+import { createGate, denyFraming, limitWrites, refuse } from './gate'
 import { escapeControl, hostForUrl } from './security'
 import { localHosts } from './local-hosts'
 import { testerAsset } from './tester/assets'
@@ -236,6 +236,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const pathname = new URL(req.url ?? '/', 'http://local').pathname
     const where = `${req.method ?? 'GET'} ${pathname}`
     limitWrites(res, options.writeTimeoutMs)
+    denyFraming(res)
     const handle = async () => {
       const refusal = gate.refusal(req, pathname)
       if (refusal) {

@@ -57,6 +57,15 @@ export function refuse(res: ServerResponse, refusal: Refusal): void {
 }
 
 /**
+ * No page elsewhere may frame any answer, the Event Tester above all: framed, it could be clicked through
+ * (clickjacking) with the key the tab keeps. Both headers, for browsers that know only the older one.
+ */
+export function denyFraming(res: ServerResponse): void {
+  res.setHeader('x-frame-options', 'DENY')
+  res.setHeader('content-security-policy', "frame-ancestors 'none'")
+}
+
+/**
  * Once the answer is being written, a client that stops reading is cut off instead of holding it in memory. The
  * timer is the socket's, so it is cleared once the answer is out: the next request on a kept-alive connection may
  * rightly be quiet for a long delivery.

@@ -82,6 +82,21 @@ describe('browser safety, with no key set', () => {
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
   })
 
+  it('forbids framing on every answer, the Event Tester page first', async () => {
+    const local = await start()
+    const answers = [
+      await fetch(`${local.url}/`),
+      await fetch(`${local.url}/tester/api.js`),
+      await fetch(`${local.url}/manifest`),
+      await fetch(`${local.url}/sandbox/stats`),
+      await fetch(`${local.url}/nope`)
+    ]
+    for (const res of answers) {
+      expect(res.headers.get('x-frame-options')).toBe('DENY')
+      expect(res.headers.get('content-security-policy')).toBe("frame-ancestors 'none'")
+    }
+  })
+
   it('answers 413 to a body over the cap, declared or chunked, instead of resetting the connection', async () => {
     const local = await start({ maxBodyBytes: 1024 * 1024 })
     const body = JSON.stringify({ payload: { ...event, traits: { ...event.traits, first_name: 'x'.repeat(2e6) } } })
