@@ -295,6 +295,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
   })
   const url = ownUrl(server, options.host)
+  gate.listening((server.address() as AddressInfo).port)
   if (sandbox) {
     const aimed = createPardotDestination({ hosts: localHosts(url) }) as DestinationDefinition<unknown>
     definition = serve(aimed, true)
