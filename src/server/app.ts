@@ -279,7 +279,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         send(res, reply)
       } catch (error) {
         if (error instanceof ClientGone || gone.signal.aborted) {
-          log(`${where}: the client closed the connection before its answer; its queued events were not sent`)
+          // Only an action's delivery has events to cancel; elsewhere saying so would send the operator looking.
+          const [, first, second] = pathname.replace(/\/+$/, '').split('/')
+          const delivery = req.method === 'POST' && !second && Object.hasOwn(definition.actions, first)
+          const cancelled = delivery ? '; its queued events were not sent' : ''
+          log(`${where}: the client closed the connection before its answer${cancelled}`)
           return
         }
         const refusal = errorReply(error, hide)

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { startLocalServer, type LocalServer } from '../app'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
 import { DEFAULT_MAX_BODY_MB } from '../config'
@@ -168,6 +168,25 @@ describe('a client that leaves', () => {
     expect(upserts(local)).toBeLessThanOrEqual(10)
     expect(logged.join('\n')).toContain('POST /prospects: the client closed the connection before its answer')
     expect(logged.join('\n')).not.toContain('-> 500')
+  })
+})
+
+describe('a client that leaves a route with no events', () => {
+  it('is logged as gone, without a word about events', async () => {
+    const local = await start()
+    const { port } = new URL(local.url)
+    // Half a body, then gone: the server is still reading it when the client leaves.
+    const socket = connect(Number(port), '127.0.0.1')
+    await new Promise((resolve) => socket.once('connect', resolve))
+    socket.write(
+      `POST /authenticate HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\n` +
+        'content-length: 100\r\n\r\n{"businessUnitID":'
+    )
+    await sleep(100)
+    socket.destroy()
+    await sleep(200)
+    const line = logged.find((l) => l.startsWith('POST /authenticate: the client closed the connection'))
+    expect(line).toBe('POST /authenticate: the client closed the connection before its answer')
   })
 })
 
