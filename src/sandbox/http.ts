@@ -100,10 +100,9 @@ export class BodyTooLarge extends Error {
 
 /**
  * The body as text, never held past `limit` bytes. Past it, reading stops (the request is paused, not destroyed)
- * so the caller can still be answered; a chunked body has no length to refuse up front.
+ * so the caller can still be answered. (The local server's gate refuses a declared length over it up front.)
  */
 export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<string> {
-  if (Number(req.headers['content-length'] ?? NaN) > limit) return Promise.reject(new BodyTooLarge(limit))
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
