@@ -87,17 +87,36 @@ function decodePathSegment(segment: string): string {
   }
 }
 
-export function readBody(req: IncomingMessage, limit = 50 * 1024 * 1024): Promise<string> {
+/** The sandbox's own cap when nobody gives it one (the local server passes its --max-body-mb). */
+export const DEFAULT_BODY_LIMIT = 50 * 1024 * 1024
+
+/** A body over the cap: answered 413 with a message (then the connection closes), never a connection reset. */
+export class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(
+      `The request body is larger than this server takes (${(limit / 1024 / 1024).toFixed(0)} MB); ` +
+        'the operator can raise --max-body-mb.'
+    )
+  }
+}
+
+/**
+ * The body as text, never held past `limit` bytes. Past it, reading stops (the request is paused, not destroyed)
+ * so the caller can still be answered. (The local server's gate refuses a declared length over it up front.)
+ */
+export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length
-      if (size > limit) {
-        reject(new PardotFault(150, 'Request body too large'))
-        req.destroy()
-      } else chunks.push(chunk)
-    })
+      if (size <= limit) return void chunks.push(chunk)
+      req.off('data', onData)
+      req.pause()
+      chunks.length = 0
+      reject(new BodyTooLarge(limit))
+    }
+    req.on('data', onData)
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })

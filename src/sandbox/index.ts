@@ -2,7 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ProspectFields } from './prospect-spec'
 import { externalActivityRoutes } from './external-activities'
 import { dice, rollFault } from './limits'
-import { OAuthFault, PardotFault, parseJsonBody, readBody, Router, send, splitHost, type RequestInfo } from './http'
+import {
+  BodyTooLarge,
+  OAuthFault,
+  PardotFault,
+  parseJsonBody,
+  readBody,
+  Router,
+  send,
+  splitHost,
+  type RequestInfo
+} from './http'
 import { customFieldRoutes } from './custom-fields'
 import { checkConfig, ConfigError } from './config-check'
 import { listRoutes } from './lists'
@@ -122,10 +132,23 @@ export class PardotSandbox {
       .map((m) => ({ ...m }))
   }
 
-  readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  /** `maxBodyBytes`: the largest body taken (the local server's --max-body-mb); a larger one is answered 413. */
+  readonly handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    limits: { maxBodyBytes?: number } = {}
+  ): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://sandbox')
     const { host, path } = splitHost(url.pathname, 'pi.pardot.com')
-    const rawBody = await readBody(req)
+    let rawBody: string
+    try {
+      rawBody = await readBody(req, limits.maxBodyBytes)
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error
+      // The rest of the body is never read, so the connection cannot carry another request.
+      res.setHeader('connection', 'close')
+      return send(res, { status: 413, body: { message: error.message } })
+    }
     const info: RequestInfo = {
       method: req.method ?? 'GET',
       path,

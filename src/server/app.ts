@@ -15,7 +15,7 @@ import { DEFAULT_FOLLOW, ImportFollower, type FollowOptions } from './import-fol
 import { ConcurrencyLimiter, DEFAULT_RETRY, type RetryPolicy } from './limiter'
 import { TokenStore, withTokenStore } from './tokens'
 import { preview } from './preview'
-import { createGate, limitWrites, refuse } from './gate'
+import { createGate, denyFraming, limitWrites, refuse } from './gate'
 import { escapeControl, hostForUrl } from './security'
 import { localHosts } from './local-hosts'
 import { testerAsset } from './tester/assets'
@@ -114,7 +114,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       // The operator's client id and secret serve only callers who proved themselves with the key: without a key
       // (loopback and the sandbox only), a caller's own refresh token is refreshed with the caller's own secret.
       const operator = options.apiKey ? { clientId: options.clientId, clientSecret: options.clientSecret } : {}
-      const given = { ...operator, ...(auth as Credentials) }
+      // A key the caller left out is absent, not `undefined`: spread, `{clientSecret: undefined}` would wipe the
+      // operator's secret, and a key holder's refresh would be refused as invalid_client.
+      const given = { ...operator, ...defined(auth) }
       // A caller that holds the key (every caller, once one is set) or sent the client secret itself is the
       // connection's owner, not merely a holder of one of its tokens.
       const ownSecret = typeof auth.clientSecret === 'string' && auth.clientSecret !== ''
@@ -172,7 +174,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         await new Destination(definition).testAuthentication(settings)
         return { status: 200, body: { ok: true } }
       } catch (error) {
-        return { status: 200, body: { ok: false, error: failure(error, secretsOf(credentials)).message } }
+        return { status: 200, body: { ok: false, error: failure(error, [...seen, ...secretsOf(credentials)]).message } }
       }
     }
 
@@ -196,7 +198,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         })
         return { status: 200, body: { ok: true, data: tokens } }
       } catch (error) {
-        const report = failure(error, secretsOf(credentials))
+        const report = failure(error, [...seen, ...secretsOf(credentials)])
         return { status: report.status, body: { ok: false, error: report } }
       }
     }
@@ -260,6 +262,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const pathname = new URL(req.url ?? '/', 'http://local').pathname
     const where = `${req.method ?? 'GET'} ${pathname}`
     limitWrites(res, options.writeTimeoutMs)
+    denyFraming(res)
     const handle = async () => {
       const refusal = gate.refusal(req, pathname)
       if (refusal) {
@@ -267,7 +270,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         return refuse(res, refusal)
       }
       // Served while stopping too: the deliveries being drained still talk to the sandbox.
-      if (sandbox?.owns(pathname)) return sandbox.handle(req, res)
+      // Its body cap is the server's: a chunked body has no length for the gate to refuse up front.
+      if (sandbox?.owns(pathname)) return sandbox.handle(req, res, { maxBodyBytes: gate.maxBody })
       if (stopping) {
         res.setHeader('connection', 'close')
         const error = { status: 503, message: 'The local server is stopping; send this again once it is back.' }
@@ -286,9 +290,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         res.writeHead(200, { 'content-type': asset.type }).end(asset.body)
         return
       }
-      const seen: Secrets = []
-      const operator = [options.apiKey, options.clientSecret, gate.internal]
-      const hide = (text: string) => redactDeep(text, [...seen, ...secretsOf(sandboxCredentials), ...operator])
+      // The operator's secrets first: every answer and log line of this request hides them as well as the caller's.
+      const seen: Secrets = [options.apiKey, options.clientSecret, gate.internal]
+      // The sandbox's tokens as they are when the line is written: a delivery may have refreshed them.
+      const hide = (text: string) => redactDeep(text, [...seen, ...secretsOf(sandboxCredentials)])
       // A caller that leaves cancels what it queued: nobody is there to hear how it went.
       const gone = new AbortController()
       res.once('close', () => res.writableFinished || gone.abort())
@@ -300,7 +305,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         send(res, reply)
       } catch (error) {
         if (error instanceof ClientGone || gone.signal.aborted) {
-          log(`${where}: the client closed the connection before its answer; its queued events were not sent`)
+          // Only an action's delivery has events to cancel; elsewhere saying so would send the operator looking.
+          const [, first, second] = pathname.replace(/\/+$/, '').split('/')
+          const delivery = req.method === 'POST' && !second && Object.hasOwn(definition.actions, first)
+          const cancelled = delivery ? '; its queued events were not sent' : ''
+          log(`${where}: the client closed the connection before its answer${cancelled}`)
           return
         }
         const refusal = errorReply(error, hide)
@@ -316,6 +325,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
   })
   const url = ownUrl(server, options.host)
+  gate.listening((server.address() as AddressInfo).port)
   if (sandbox) {
     aimedHosts = localHosts(url)
     const aimed = createPardotDestination({ hosts: aimedHosts }) as DestinationDefinition<unknown>
@@ -359,6 +369,11 @@ function fromOAuth(oauth: Record<string, unknown>): Credentials {
     clientId: oauth.clientId as string | undefined,
     clientSecret: oauth.clientSecret as string | undefined
   }
+}
+
+/** The credentials that have a value: an `undefined` (or JSON `null`) one must not replace another's in a spread. */
+function defined(credentials: Credentials): Credentials {
+  return Object.fromEntries(Object.entries(credentials).filter(([, value]) => value !== undefined && value !== null))
 }
 
 function toOAuth(credentials: Credentials) {

@@ -28,12 +28,10 @@ export const tooLarge = (cap: number) =>
   )
 
 /**
- * The body as text, never read past `cap` bytes: a declared length over the cap is refused before a byte is read,
- * and a body that grows past it (chunked) stops being read there. Either way the caller gets a 413 answer.
+ * The body as text, never read past `cap` bytes: a body that grows past it (chunked) stops being read there, and the
+ * caller gets a 413 answer. A declared length over the cap never gets here: the gate refuses it before reading.
  */
 export function readCappedBody(req: IncomingMessage, cap: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? NaN)
-  if (declared > cap) return Promise.reject(tooLarge(cap))
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0

@@ -6,7 +6,7 @@ export interface ServerConfig {
   port: number
   /** Requests in flight to Pardot per business unit. Pardot allows 5; less leaves room for other integrations. */
   maxConcurrency: number
-  /** The key callers send as `Authorization: Bearer <key>`; required beyond loopback or against real Pardot. */
+  /** The key callers send as `Authorization: Bearer <key>`; required beyond loopback, behind a proxy or against real Pardot. */
   apiKey?: string
   /** Host names callers may use besides the bound address and localhost (a proxy's public name, say). */
   allowedHosts: string[]

@@ -8,7 +8,7 @@ import {
   type SegmentEvent,
   transform
 } from '@segment/actions-core'
-import { pardotCodeIn, redact } from '../destinations/pardot/errors'
+import { pardotCodeIn } from '../destinations/pardot/errors'
 import { redactDeep, toExchanges, type Exchange } from './exchanges'
 import { fromMultistatus, RETRYABLE, type PendingImport } from './multistatus'
 import { backoff, DeadlineExceeded, DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
@@ -278,13 +278,28 @@ function mapped(mapping: JSONObject, payload: SegmentEvent | SegmentEvent[]): JS
   }
 }
 
+/**
+ * A thrown value as a report the caller can read. The message goes through the same redactor as the rest of the
+ * answer (encoded forms too), and nothing here may throw: a value whose `toString` or getters throw
+ * would otherwise escape the limiter's rejection handler and leave the request unanswered.
+ */
 export function failure(error: unknown, secrets: (string | undefined)[]): FailureReport {
-  const e = error as { status?: unknown; code?: unknown; message?: unknown; response?: { status?: unknown } }
-  const status = Number(e?.status ?? e?.response?.status ?? 500) || 500
-  return {
-    status,
-    code: typeof e?.code === 'string' ? e.code : undefined,
-    message: redact(typeof e?.message === 'string' ? e.message : String(error), secrets),
-    retryable: RETRYABLE(status)
+  try {
+    const e = (typeof error === 'object' && error !== null ? error : {}) as {
+      status?: unknown
+      code?: unknown
+      message?: unknown
+      response?: { status?: unknown }
+    }
+    const status = Number(e.status ?? e.response?.status ?? 500) || 500
+    const message = typeof e.message === 'string' ? e.message : String(error)
+    return {
+      status,
+      code: typeof e.code === 'string' ? redactDeep(e.code, secrets) : undefined,
+      message: redactDeep(message, secrets),
+      retryable: RETRYABLE(status)
+    }
+  } catch {
+    return { status: 500, message: 'The request failed with an error that cannot be shown.', retryable: true }
   }
 }

@@ -33,15 +33,16 @@ export function toExchanges(responses: DecoratedResponse[], secrets: (string | u
 const REDACT_DEPTH = 200
 
 /**
- * Every secret replaced by `[redacted]`: in text (as it is, JSON-escaped and URL-encoded, so a token inside a query
- * string or form body is caught), in keys, and a number that reads as a secret. It walks the value
+ * Every secret replaced by `[redacted]`: in text (as it is, JSON-escaped, URL- and form-encoded, so a token inside a
+ * query string or form body is caught), in keys, and a number that reads as a secret. It walks the value
  * instead of editing its JSON text, so no secret (`"true"`, `":"`) can break the result, and it never throws.
  */
 export function redactDeep<T>(value: T, secrets: (string | undefined)[]): T {
   const forms = secretForms(secrets)
   if (forms.length === 0) return value
-  const text = (s: string) =>
-    forms.reduce((out, form) => (out.includes(form) ? out.split(form).join('[redacted]') : out), s)
+  // One pass over the text, longest form first, so a secret is never left half-replaced by a shorter one inside it.
+  let pattern: RegExp | undefined
+  const text = (s: string) => s.replace((pattern ??= new RegExp(forms.map(toPattern).join('|'), 'g')), '[redacted]')
   const walk = (node: unknown, depth: number): unknown => {
     if (typeof node === 'string') return text(node)
     // A number can be a secret's value (a numeric password); `true` is the answer's own `ok`, and stays.
@@ -63,14 +64,26 @@ export function redactDeep<T>(value: T, secrets: (string | undefined)[]): T {
   }
 }
 
+/**
+ * The ways a secret is written where it may show: as it is, JSON-escaped, URL-encoded (encodeURIComponent, `+` for
+ * spaces) and form-encoded as URLSearchParams writes it, which also escapes ! ' ( ) ~ (the refresh grant's body).
+ */
 function secretForms(secrets: (string | undefined)[]): string[] {
   const forms = new Set<string>()
   for (const secret of secrets) {
     if (typeof secret !== 'string' || secret.length < 4) continue
     const encoded = encodeURIComponent(secret)
-    for (const form of [secret, JSON.stringify(secret).slice(1, -1), encoded, encoded.replace(/%20/g, '+')])
-      forms.add(form)
+    const form = new URLSearchParams({ x: secret }).toString().slice(2)
+    for (const shown of [secret, JSON.stringify(secret).slice(1, -1), encoded, encoded.replace(/%20/g, '+'), form])
+      forms.add(shown)
   }
-  // Longest first, so a secret is never left half-replaced by a shorter one inside it.
   return [...forms].sort((a, b) => b.length - a.length)
 }
+
+/** A form as a pattern: literal, except that a percent-escape matches in either case (`%2F` and `%2f`). */
+function toPattern(form: string): string {
+  const literal = form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return literal.replace(/%([0-9A-F])([0-9A-F])/g, (_, high: string, low: string) => `%${anyCase(high)}${anyCase(low)}`)
+}
+
+const anyCase = (digit: string) => (/[A-F]/.test(digit) ? `[${digit}${digit.toLowerCase()}]` : digit)

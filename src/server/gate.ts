@@ -31,11 +31,13 @@ export function createGate(options: GateOptions, sandbox?: { owns(pathname: stri
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_MB * 1024 * 1024
   // The server's own requests to its embedded sandbox carry this mark instead of a caller's key; never sent to Pardot.
   const internal = internalToken()
+  // Known once the server listens (port 0 picks one): a `Host` naming this server must carry this port, if any.
+  let boundPort: number | undefined
   const refusal = (req: IncomingMessage, pathname: string): Refusal | undefined => {
     const emulated = !!sandbox?.owns(pathname) && !ADMIN_PATH.test(pathname)
     const page = req.method === 'GET' && isTesterAsset(pathname)
     return (
-      browserRefusal(req, options, emulated) ??
+      browserRefusal(req, options, emulated, boundPort) ??
       (page ? undefined : callerRefusal(req, options.apiKey, internal)) ??
       (Number(req.headers['content-length']) > maxBody ? tooLarge(maxBody) : undefined)
     )
@@ -45,7 +47,8 @@ export function createGate(options: GateOptions, sandbox?: { owns(pathname: stri
     internal,
     /** Headers for the destination's requests: the mark, only when they go to the embedded sandbox. */
     ownHeaders: (options.target === 'sandbox' ? { [INTERNAL_HEADER]: internal } : {}) as Record<string, string>,
-    refusal
+    refusal,
+    listening: (port: number) => void (boundPort = port)
   }
 }
 
@@ -54,6 +57,15 @@ export function refuse(res: ServerResponse, refusal: Refusal): void {
   if (refusal.status === 413) res.setHeader('connection', 'close')
   const error = { status: refusal.status, message: refusal.message }
   send(res, { status: refusal.status, body: { ok: false, error } })
+}
+
+/**
+ * No page elsewhere may frame any answer, the Event Tester above all: framed, it could be clicked through
+ * (clickjacking) with the key the tab keeps. Both headers, for browsers that know only the older one.
+ */
+export function denyFraming(res: ServerResponse): void {
+  res.setHeader('x-frame-options', 'DENY')
+  res.setHeader('content-security-policy', "frame-ancestors 'none'")
 }
 
 /**

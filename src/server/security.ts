@@ -31,19 +31,24 @@ export function isLoopback(host: string): boolean {
  * the operator's Pardot account (or, off loopback, the operator's machine), so without one the server stays local.
  */
 export function checkStartup(policy: CallerPolicy): void {
+  // A public name in --allowed-hosts means a reverse proxy forwards strangers to the loopback port: loopback alone no
+  // longer says "this machine only".
+  const publicName = policy.allowedHosts?.find((name) => !isLoopback(hostName(name)))
   const why =
     policy.target === 'pardot'
       ? 'the target is real Pardot'
       : !isLoopback(policy.host)
         ? `the host ${policy.host} is not a loopback address, so other machines can reach it`
-        : undefined
+        : publicName !== undefined
+          ? `--allowed-hosts names ${publicName}, so callers reach it from elsewhere (through a proxy)`
+          : undefined
   if (policy.apiKey !== undefined && policy.apiKey.length < MIN_KEY_LENGTH) {
     throw new Error(`The API key is shorter than ${MIN_KEY_LENGTH} characters; use a long random one.`)
   }
   if (why && !policy.apiKey) {
     throw new Error(
-      `Refusing to start without an API key: ${why}. Set PARDOT_SERVER_API_KEY (or --api-key) to a long random ` +
-        'value, e.g. `openssl rand -hex 32`, and send it as "Authorization: Bearer <key>".'
+      `Refusing to start without an API key: ${why}. Set PARDOT_SERVER_API_KEY to a long random value, e.g. ` +
+        '`openssl rand -hex 32`, and send it as "Authorization: Bearer <key>" (--api-key works too, but shows in `ps`).'
     )
   }
 }
@@ -61,12 +66,16 @@ export function internalToken(): string {
 }
 export const INTERNAL_HEADER = 'x-local-server-internal'
 
-/** The name in a `Host` header, without port or brackets, lower case. */
-function hostName(header: string): string {
-  const bracketed = /^\[([^\]]+)\]/.exec(header)
-  if (bracketed) return bracketed[1].toLowerCase()
-  return (header.split(':').length === 2 ? header.split(':')[0] : header).toLowerCase()
+/** A `Host` header's name (without brackets, lower case) and port, if it names one. */
+function hostParts(header: string): { name: string; port?: string } {
+  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(header)
+  if (bracketed) return { name: bracketed[1].toLowerCase(), port: bracketed[2] }
+  const parts = header.split(':')
+  // More than one colon and no brackets: a bare IPv6 address, which has no port.
+  return parts.length === 2 ? { name: parts[0].toLowerCase(), port: parts[1] } : { name: header.toLowerCase() }
 }
+
+const hostName = (header: string) => hostParts(header).name
 
 const digest = (text: string) => createHash('sha256').update(text).digest()
 
@@ -82,18 +91,26 @@ export function keyMatches(header: string | undefined, key: string): boolean {
  * form or `text/plain` post that needs no CORS preflight (415). No CORS header is ever sent, so no other origin can
  * read an answer either.
  */
-export function browserRefusal(req: IncomingMessage, policy: CallerPolicy, emulated: boolean): Refusal | undefined {
+export function browserRefusal(
+  req: IncomingMessage,
+  policy: CallerPolicy,
+  emulated: boolean,
+  boundPort?: number
+): Refusal | undefined {
   const host = req.headers.host ?? ''
-  const allowed = new Set([hostName(hostForUrl(policy.host)), ...(policy.allowedHosts ?? []), ...LOOPBACK_NAMES])
-  allowed.add(policy.host.toLowerCase())
-  if (!allowed.has(hostName(host))) {
+  const { name, port } = hostParts(host)
+  const proxied = new Set((policy.allowedHosts ?? []).map(hostName))
+  const own = new Set([hostName(hostForUrl(policy.host)), policy.host.toLowerCase(), ...LOOPBACK_NAMES])
+  // This server's own names carry its own port when they carry one; a proxy's public name carries the proxy's.
+  const ownPort = port === undefined || boundPort === undefined || port === String(boundPort)
+  if (!(proxied.has(name) || (own.has(name) && ownPort))) {
     return {
       status: 421,
-      message: `This server does not answer to the host "${hostName(host)}"; the operator can allow it with --allowed-hosts.`
+      message: `This server does not answer to the host "${own.has(name) ? host : name}"; the operator can allow it with --allowed-hosts.`
     }
   }
   const origin = req.headers.origin
-  if (origin !== undefined && !sameOrigin(origin, host)) {
+  if (origin !== undefined && !sameOrigin(origin, host, proxied)) {
     return { status: 403, message: 'Requests from another origin (a web page elsewhere) are refused.' }
   }
   // The sandbox's stand-ins for Pardot's and Salesforce's endpoints take what those take (form posts, multipart).
@@ -103,9 +120,15 @@ export function browserRefusal(req: IncomingMessage, policy: CallerPolicy, emula
   return undefined
 }
 
-function sameOrigin(origin: string, host: string): boolean {
+/**
+ * Scheme, host and port, as the browser means them: this server speaks plain HTTP, so an `https:` origin is its own
+ * only under a proxy's name (TLS ends there); a default port (`:80`) is the same as none.
+ */
+function sameOrigin(origin: string, host: string, proxied: Set<string>): boolean {
   try {
-    return new URL(origin).host.toLowerCase() === host.toLowerCase()
+    const from = new URL(origin)
+    const scheme = from.protocol === 'http:' || (from.protocol === 'https:' && proxied.has(hostName(from.host)))
+    return scheme && new URL(`${from.protocol}//${host}`).host === from.host
   } catch {
     return false
   }
@@ -128,10 +151,14 @@ export function callerRefusal(req: IncomingMessage, apiKey: string | undefined, 
   return { status: 401, message: 'Send the API key as "Authorization: Bearer <key>".' }
 }
 
-/** A log line that says what it says: a line break or escape sequence in caller data cannot forge another line. */
+/**
+ * A log line that says what it says: a line break (U+2028/2029 included), escape sequence or bidi control in caller
+ * data cannot forge another line or make one read backwards (format characters, \p{Cf}, cover the bidi ones).
+ */
 export function escapeControl(line: string): string {
-  return line.replace(/\p{Cc}/gu, (c) => {
+  return line.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => {
     const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
-    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+    const code = (c.codePointAt(0) ?? 0).toString(16)
+    return named[c] ?? (code.length > 4 ? `\\u{${code}}` : `\\u${code.padStart(4, '0')}`)
   })
 }

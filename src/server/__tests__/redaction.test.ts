@@ -32,6 +32,21 @@ describe('redactDeep', () => {
     expect(redactDeep({ pin: 12345678, ok: true }, ['12345678'])).toEqual({ pin: '[redacted]', ok: true })
   })
 
+  it("hides the form URLSearchParams writes (! ' ( ) ~ escaped), and percent-escapes in either case", () => {
+    const secret = "tok!en'(x)~*y/z"
+    const form = new URLSearchParams({ refresh_token: secret }).toString()
+    expect(form).toBe('refresh_token=tok%21en%27%28x%29%7E*y%2Fz')
+    const lower = `refresh_token=${encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase())}`
+    const mixed = 'refresh_token=tok%21en%27%28x%29%7e*y%2fz'
+    expect(redactDeep({ form, lower, mixed }, [secret])).toEqual({
+      form: 'refresh_token=[redacted]',
+      lower: 'refresh_token=[redacted]',
+      mixed: 'refresh_token=[redacted]'
+    })
+    // Only the escapes' hex digits match in either case, not the secret's own letters.
+    expect(redactDeep('TOK!EN', ['tok!en'])).toBe('TOK!EN')
+  })
+
   it('leaves values alone when no secret is long enough to mean anything', () => {
     const value = { a: 'abc' }
     expect(redactDeep(value, [undefined, 'abc'])).toBe(value)

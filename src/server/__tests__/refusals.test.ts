@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { startLocalServer, type LocalServer } from '../app'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
 import { DEFAULT_MAX_BODY_MB } from '../config'
@@ -100,10 +100,30 @@ describe('redaction in answers', () => {
       auth
     })
     expect(answer.body.ok).toBe(true)
-    for (const form of [secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+')]) {
-      expect(answer.text).not.toContain(form)
-    }
+    expect(answer.text).not.toContain(secret)
     expect(answer.body.payload).toMatchObject({ firstName: '[redacted]' })
+  })
+
+  it('hides every encoded form of a secret, in the mapped payload and in the request shown', async () => {
+    const local = await start()
+    // ! ' ( ) ~ are left alone by encodeURIComponent but escaped in the form body URLSearchParams writes.
+    const secret = "S3cret!refresh+/= (token)~'"
+    const forms = [
+      secret,
+      encodeURIComponent(secret),
+      encodeURIComponent(secret).replace(/%20/g, '+'),
+      new URLSearchParams({ x: secret }).toString().slice(2)
+    ]
+    // The engine's token refresh is not among the requests shown, so the encoded forms travel in the event itself:
+    // mapped, sent to the sandbox and echoed back, each must come back hidden.
+    const traits = { email: 'ann@example.com', first_name: forms.join(' | ') }
+    const auth = { accessToken: SANDBOX_DEFAULTS.accessToken, refreshToken: secret }
+    const answer = await post(local, '/prospects', { payload: { ...event(), traits }, auth })
+    expect(answer.body.ok).toBe(true)
+    for (const form of forms) expect(answer.text).not.toContain(form)
+    const hidden = Array(forms.length).fill('[redacted]').join(' | ')
+    expect(answer.body.payload).toMatchObject({ firstName: hidden })
+    expect(answer.body.requests[0].request.body).toMatchObject({ prospect: { firstName: hidden } })
   })
 })
 
@@ -148,6 +168,25 @@ describe('a client that leaves', () => {
     expect(upserts(local)).toBeLessThanOrEqual(10)
     expect(logged.join('\n')).toContain('POST /prospects: the client closed the connection before its answer')
     expect(logged.join('\n')).not.toContain('-> 500')
+  })
+})
+
+describe('a client that leaves a route with no events', () => {
+  it('is logged as gone, without a word about events', async () => {
+    const local = await start()
+    const { port } = new URL(local.url)
+    // Half a body, then gone: the server is still reading it when the client leaves.
+    const socket = connect(Number(port), '127.0.0.1')
+    await new Promise((resolve) => socket.once('connect', resolve))
+    socket.write(
+      `POST /authenticate HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\n` +
+        'content-length: 100\r\n\r\n{"businessUnitID":'
+    )
+    await sleep(100)
+    socket.destroy()
+    await sleep(200)
+    const line = logged.find((l) => l.startsWith('POST /authenticate: the client closed the connection'))
+    expect(line).toBe('POST /authenticate: the client closed the connection before its answer')
   })
 })
 
