@@ -11,7 +11,6 @@ import {
 import type { Settings } from './generated-types'
 import {
   handlingOf,
-  isNotFound,
   oauthAnswerToError,
   pardotCode,
   readPardotAnswer,
@@ -156,13 +155,12 @@ export class PardotClient {
       .filter(isId)
   }
 
-  /** Moves the prospect to the recycle bin; one already gone counts as done. */
+  /**
+   * Moves the prospect to the recycle bin; one already gone counts as done. `sendUnless`, not `send` and a catch:
+   * `send` counts a failure in the `error` metric before the caller could call it success.
+   */
   async deleteProspect(prospectId: number): Promise<void> {
-    try {
-      await this.send<unknown>('DELETE', `${PROSPECTS_PATH}/${prospectId}`, {})
-    } catch (error) {
-      if (!isNotFound(error)) throw error
-    }
+    await this.sendUnless<unknown>('not-found', 'DELETE', `${PROSPECTS_PATH}/${prospectId}`, {})
   }
 
   // External activities
