@@ -1,5 +1,11 @@
 import nock from 'nock'
-import { Destination, type JSONObject } from '@segment/actions-core'
+import {
+  Destination,
+  IntegrationError,
+  RetryableError,
+  type JSONObject,
+  type StatsContext
+} from '@segment/actions-core'
 import definition from '../index'
 import type { Settings } from '../generated-types'
 import { BUSINESS_UNIT, PROD_API, settings } from './helpers'
@@ -129,4 +135,73 @@ describe('getAudience', () => {
   it('refuses an id that is not a list id, without a request', async () => {
     await expect(get('abc')).rejects.toMatchObject({ code: 'INVALID_LIST_ID', status: 400 })
   })
+
+  it('answers a Pardot outage (503, code 183) as retryable, not as a list that is gone', async () => {
+    const { statsContext, outcomes } = audienceStats()
+    nock(PROD_API)
+      .get(`${LISTS}/3001`)
+      .query(true)
+      .reply(503, { code: 183, message: 'An internal error occurred, please try your request again' })
+    const error = await destination.getAudience({ settings: withToken, externalId: '3001', statsContext }).then(
+      () => undefined,
+      (thrown: unknown) => thrown
+    )
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error).not.toMatchObject({ code: 'PARDOT_LIST_NOT_FOUND' })
+    expect(outcomes).toEqual([])
+    expect(nock.isDone()).toBe(true)
+  })
+
+  it('answers a refused business unit header (403, code 181) as final, not as a list that is gone', async () => {
+    const { statsContext, outcomes } = audienceStats()
+    nock(PROD_API).get(`${LISTS}/3001`).query(true).reply(403, { code: 181, message: 'Missing required header' })
+    const error = await destination.getAudience({ settings: withToken, externalId: '3001', statsContext }).then(
+      () => undefined,
+      (thrown: unknown) => thrown
+    )
+    expect(error).toBeInstanceOf(IntegrationError)
+    expect(error).not.toBeInstanceOf(RetryableError)
+    expect(error).toMatchObject({ status: 403 })
+    expect(error).not.toMatchObject({ code: 'PARDOT_LIST_NOT_FOUND' })
+    expect(outcomes).toEqual([])
+    expect(nock.isDone()).toBe(true)
+  })
 })
+
+describe('audience metrics', () => {
+  it('counts a list created, adopted, found and gone by its outcome, with the platform tags', async () => {
+    const { statsContext, outcomes } = audienceStats()
+    lists([])
+    listCreated(3001)
+    await destination.createAudience({ settings: withToken, audienceName: 'New', statsContext })
+    lists([{ id: 1003, name: 'Old', isDynamic: false }])
+    await destination.createAudience({ settings: withToken, audienceName: 'Old', statsContext })
+    nock(PROD_API).get(`${LISTS}/3001`).query(true).reply(200, { id: 3001, name: 'New', isDynamic: false })
+    await destination.getAudience({ settings: withToken, externalId: '3001', statsContext })
+    nock(PROD_API).get(`${LISTS}/3002`).query(true).reply(404, { code: 109, message: 'Record not found' })
+    await expect(
+      destination.getAudience({ settings: withToken, externalId: '3002', statsContext })
+    ).rejects.toMatchObject({ code: 'PARDOT_LIST_NOT_FOUND' })
+    expect(outcomes).toEqual([
+      ['subscription:test', 'outcome:created'],
+      ['subscription:test', 'outcome:adopted'],
+      ['subscription:test', 'outcome:found'],
+      ['subscription:test', 'outcome:gone']
+    ])
+  })
+})
+
+/** A stats client keeping the tags of each `actions-pardot.audience` count. */
+function audienceStats(): { statsContext: StatsContext; outcomes: string[][] } {
+  const outcomes: string[][] = []
+  const statsClient = {
+    incr: (name: string, _value?: number, tags?: string[]) =>
+      void (name === 'actions-pardot.audience' && outcomes.push(tags ?? [])),
+    histogram: () => undefined,
+    set: () => undefined,
+    observe: () => undefined,
+    _name: (name: string) => name,
+    _tags: (tags?: string[]) => tags ?? []
+  }
+  return { statsContext: { statsClient, tags: ['subscription:test'] }, outcomes }
+}
