@@ -188,6 +188,11 @@ export class PardotClient {
     return next ? { values, nextPage: 'path' in next ? next.path : next.token } : { values }
   }
 
+  /** Every list of the business unit, all pages read (with queryAll's loop and page-count guards) before any is used. */
+  allLists(): Promise<PardotList[]> {
+    return this.queryAll<PardotList>(LISTS_PATH, { fields: 'id,name,isDynamic' })
+  }
+
   /** A new static list; the answer holds its id, name and kind. */
   async createList(body: NewList): Promise<PardotList> {
     const response = await this.send<PardotList>('POST', LISTS_PATH, {

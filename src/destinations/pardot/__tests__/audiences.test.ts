@@ -90,6 +90,34 @@ describe('createAudience', () => {
     await expect(create('VIP')).resolves.toEqual({ externalId: '2' })
   })
 
+  it('adopts a static list whose name differs only in case, rather than making a second one', async () => {
+    lists([{ id: 1001, name: 'customers ', isDynamic: false }])
+    const { scope } = listCreated(9999)
+    await expect(create('Customers')).resolves.toEqual({ externalId: '1001' })
+    expect(scope.isDone()).toBe(false)
+  })
+
+  it('prefers the exact spelling to an older list that differs in case', async () => {
+    lists([
+      { id: 1001, name: 'CUSTOMERS', isDynamic: false },
+      { id: 1005, name: 'Customers', isDynamic: false }
+    ])
+    await expect(create('Customers')).resolves.toEqual({ externalId: '1005' })
+  })
+
+  it('stops at the client-wide page limit rather than decide on lists that never end', async () => {
+    let page = 0
+    nock(PROD_API)
+      .get(LISTS)
+      .query(true)
+      .times(1000)
+      .reply(() => [200, { values: [], nextPageToken: `t${++page}`, nextPageUrl: null }])
+    const { scope } = listCreated(9999)
+    await expect(create('Customers')).rejects.toMatchObject({ code: 'PARDOT_TOO_MANY_PAGES' })
+    expect(scope.isDone()).toBe(false)
+    expect(page).toBe(1000)
+  }, 30_000)
+
   it('refuses when the only list of that name is dynamic, saying what to do', async () => {
     lists([{ id: 1003, name: 'Engaged', isDynamic: true }])
     const { scope } = listCreated(9999)
