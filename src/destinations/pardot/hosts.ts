@@ -31,13 +31,13 @@ export const HOSTS = {
  */
 const boundHosts = new WeakMap<RequestClient, PardotEnvironments>()
 
-export function bindHosts(request: RequestClient, hosts: PardotEnvironments): RequestClient {
+function bindHosts(request: RequestClient, hosts: PardotEnvironments): RequestClient {
   const bound: RequestClient = (url, options) => request(url, options)
   boundHosts.set(bound, hosts)
   return bound
 }
 
-export function environmentOf(settings: Pick<Settings, 'isSandbox' | 'isDeveloperOrg'>): Environment {
+function environmentOf(settings: Pick<Settings, 'isSandbox' | 'isDeveloperOrg'>): Environment {
   return settings.isSandbox ? 'sandbox' : settings.isDeveloperOrg ? 'developerOrg' : 'production'
 }
 

@@ -5,7 +5,7 @@ import type { StatsContext } from '@segment/actions-core'
  * often the 10-minute caches spare an API call, and Pardot's refusals by code. Names start with the destination's
  * slug; tags are the platform's plus codes, statuses and cache names only, never an email, id or field value.
  */
-export const METRIC_PREFIX = 'actions-pardot'
+const METRIC_PREFIX = 'actions-pardot'
 
 export type CacheName = 'custom-fields' | 'lists'
 

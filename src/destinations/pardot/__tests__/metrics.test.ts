@@ -190,3 +190,26 @@ it('delivers when the stats client throws on our metrics', async () => {
   })
   expect(responses.map((response) => response.status)).toEqual([201])
 })
+
+it("counts a dropdown's failed read too, with the platform's tags", async () => {
+  nock(PROD_API)
+    .get('/api/v5/objects/lists')
+    .query(true)
+    .reply(503, { code: 183, message: 'An internal error occurred, please try your request again' })
+  const { statsContext, calls } = stats()
+  const answer = await testDestination.testDynamicField('listMembership', 'listId', {
+    settings: ownSettings(),
+    payload: {},
+    auth,
+    statsContext
+  })
+  expect(answer).toMatchObject({ choices: [], error: expect.anything() as unknown })
+  expect(calls).toEqual([
+    {
+      kind: 'incr',
+      name: 'actions-pardot.error',
+      value: 1,
+      tags: [...PLATFORM_TAGS, 'error_code:PARDOT_183', 'status:503']
+    }
+  ])
+})

@@ -34,7 +34,7 @@ const action: ActionDefinition<Settings, Payload> = {
     ]
   },
   dynamicFields: {
-    listId: (request, { settings, page }) => staticListChoices(request, settings, page)
+    listId: (request, { settings, page, statsContext }) => staticListChoices(request, settings, page, statsContext)
   },
   perform: async (request, { settings, payload, statsContext, syncMode, audienceMembership }) => {
     // All are judged before any request: a wrong event costs no API call, and a remove never queries by a
