@@ -6,7 +6,7 @@ import {
 } from '@segment/actions-core'
 import type { AudienceSettings, Settings } from './generated-types'
 import { PardotClient } from './pardot-client'
-import type { PardotList } from './pardot-client-lists'
+import { parseListId, type PardotList } from './pardot-client-lists'
 
 // actions-core's root does not export the audience input types; they are read off the definition type.
 type Config = Extract<
@@ -75,8 +75,8 @@ export async function createAudience(request: RequestClient, input: CreateInput)
 export async function getAudience(request: RequestClient, input: GetInput): Promise<AudienceResult> {
   const client = new PardotClient(request, input.settings, input.statsContext)
   const text = String(input.externalId ?? '').trim()
-  const id = Number(text)
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(id) || id === 0) {
+  const id = parseListId(text)
+  if (id === undefined) {
     throw new IntegrationError(
       `The audience's list id "${text}" is not a Pardot list id (a whole number).`,
       'INVALID_LIST_ID',

@@ -63,6 +63,9 @@ describe('listIdOf', () => {
 
   it('refuses an id that is not a whole number', () => {
     expect(() => listIdOf({ external_audience_id: 'abc' })).toThrow(PayloadValidationError)
+    // One parser for List and for getAudience's external id (parseListId): zero, fractions and unsafe integers too.
+    for (const text of ['0', '1.5', '-3', '9007199254740993'])
+      expect(() => listIdOf({ listId: text })).toThrow(PayloadValidationError)
   })
 })
 

@@ -1,4 +1,5 @@
 import { PayloadValidationError, type ExecuteInput } from '@segment/actions-core'
+import { parseListId } from '../pardot-client-lists'
 import type { Payload } from './generated-types'
 
 /** add, update, upsert, delete or mirror (actions-core's root exports the values' type only through ExecuteInput). */
@@ -60,9 +61,8 @@ export function listIdOf(payload: Pick<Payload, 'listId' | 'external_audience_id
       'No list: List is not mapped and the event does not come from a Segment audience connected to this destination (it has no context.personas.external_audience_id). Choose a List, or connect the audience so its list is created.'
     )
   }
-  const text = value.trim()
-  const id = Number(text)
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(id) || id === 0) {
+  const id = parseListId(value)
+  if (id === undefined) {
     throw new PayloadValidationError(
       `List must be the id of a Pardot list (a whole number, as the List dropdown gives it), not "${value}".`
     )
