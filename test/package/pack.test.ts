@@ -5,9 +5,11 @@ import { join } from 'node:path'
 
 /**
  * What a CDP does with the package: `npm run build`, `npm pack`, then a scratch project that installs the tarball
- * beside @segment/actions-core alone and delivers an event through it. The install is `npm ci --offline` from a
- * lockfile made of this repository's own production entries, so it needs no network: CI's `npm ci` has already put
- * every one of those tarballs in the npm cache.
+ * beside @segment/actions-core alone, with the package.json the README gives, and delivers an event through it. The
+ * install is `npm ci --offline` from a lockfile made of this repository's own production entries, so it needs no
+ * network: CI's `npm ci` has already put every one of those tarballs in the npm cache. That lockfile pins fast-uri
+ * as this repository does, so the install alone cannot show the override is needed; the override test checks the
+ * README's package.json carries it.
  */
 
 const ROOT = join(__dirname, '..', '..')
@@ -38,6 +40,22 @@ const aimed: DestinationDefinition<Settings> = createPardotDestination({ hosts: 
 export const all = [new Destination(shipped), aimed, startLocalServer]
 `
 
+interface ConsumerManifest {
+  name: string
+  dependencies: Record<string, string>
+  overrides?: Record<string, string>
+}
+
+/** The README's consumer package.json: the json block of "The package" that depends on this package. */
+function readmeConsumerManifest(): ConsumerManifest {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1])
+  const block = blocks.find((text) => text.includes('"pardot-actions-destination": "file:'))
+  if (!block) throw new Error('README.md has no consumer package.json block')
+  return JSON.parse(block) as ConsumerManifest
+}
+
+let consumer: ConsumerManifest
 let scratch: string
 let tarball: string
 let files: string[]
@@ -55,9 +73,12 @@ beforeAll(() => {
   const read = (name: string): unknown => JSON.parse(readFileSync(join(ROOT, name), 'utf8'))
   const lock = read('package-lock.json') as { packages: Record<string, LockEntry> }
   const manifest = read('package.json') as Manifest
-  const core = lock.packages['node_modules/@segment/actions-core'].version ?? ''
-  const dependencies = { '@segment/actions-core': core, [manifest.name]: `file:${tarball}` }
-  const packages: Record<string, LockEntry> = { '': { name: 'scratch', version: '1.0.0', dependencies } }
+  // The package.json the README tells a user to write, with the tarball where this test packed it: the install
+  // below proves the README's own instructions, override included.
+  consumer = readmeConsumerManifest()
+  consumer.dependencies[manifest.name] = `file:${tarball}`
+  const { dependencies } = consumer
+  const packages: Record<string, LockEntry> = { '': { name: consumer.name, dependencies } }
   // Our dependencies and actions-core's, hoisted as here, at the versions and integrity this repository locks.
   for (const [key, entry] of Object.entries(lock.packages))
     if (key !== '' && !entry.dev && !entry.link) packages[key] = entry
@@ -68,8 +89,8 @@ beforeAll(() => {
     ...(manifest.engines ? { engines: manifest.engines } : {})
   }
   const write = (name: string, value: unknown) => writeFileSync(join(scratch, name), JSON.stringify(value, null, 2))
-  write('package.json', { name: 'scratch', version: '1.0.0', private: true, dependencies })
-  write('package-lock.json', { name: 'scratch', version: '1.0.0', lockfileVersion: 3, requires: true, packages })
+  write('package.json', consumer)
+  write('package-lock.json', { name: consumer.name, lockfileVersion: 3, requires: true, packages })
   run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], scratch)
   copyFileSync(join(__dirname, 'scratch-deliver.js'), join(scratch, 'deliver.js'))
   writeFileSync(join(scratch, 'types.ts'), TYPES_CONSUMER)
@@ -96,6 +117,17 @@ it('packs JavaScript, .d.ts and the Event Tester files, and no tests, scripts or
   expect(
     files.filter((file) => /__tests__|\.test\.|^src\/|^scripts\/|^test\/|\.ts$/.test(file) && !file.endsWith('.d.ts'))
   ).toEqual([])
+})
+
+it("tells a consumer to write every override this repository needs, since npm ignores a dependency's own", () => {
+  const own = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { overrides?: Record<string, string> })
+    .overrides
+  expect(own).toHaveProperty('fast-uri')
+  expect(consumer.overrides).toEqual(own)
+  const installed = JSON.parse(readFileSync(join(scratch, 'node_modules', 'fast-uri', 'package.json'), 'utf8')) as {
+    version: string
+  }
+  expect(installed.version).toBe(consumer.overrides?.['fast-uri'])
 })
 
 it('installs beside actions-core alone and delivers an identify event through it', () => {

@@ -1,13 +1,12 @@
 import {
   IntegrationError,
-  RetryableError,
   type AudienceDestinationDefinition,
   type GlobalSetting,
   type RequestClient
 } from '@segment/actions-core'
 import type { AudienceSettings, Settings } from './generated-types'
 import { PardotClient } from './pardot-client'
-import type { PardotList } from './pardot-client-lists'
+import { parseListId, type PardotList } from './pardot-client-lists'
 
 // actions-core's root does not export the audience input types; they are read off the definition type.
 type Config = Extract<
@@ -28,7 +27,7 @@ export const audienceFields: Record<string, GlobalSetting> = {
   listName: {
     label: 'List Name',
     description:
-      "The name of the static Pardot list this audience fills. Leave empty to use the audience's name. A static list with exactly this name is used if there is one; otherwise one is created.",
+      "The name of the static Pardot list this audience fills. Leave empty to use the audience's name. A static list with this name (ignoring case) is used if there is one; otherwise one is created.",
     type: 'string',
     required: false
   },
@@ -52,9 +51,10 @@ export async function createAudience(request: RequestClient, input: CreateInput)
       400
     )
   }
-  const named = await listsNamed(client, name)
-  // The oldest static list of that name: the same one every time, whichever page Pardot answered it on.
-  const adopted = named.filter((list) => !list.isDynamic).sort((a, b) => a.id - b.id)[0]
+  // Every page is read before deciding: a decision on a partial answer could create a second list of the name.
+  const named = sameName(await client.allLists(), name)
+  // The same static list every time, whichever page Pardot answered it on: the exact spelling, else the oldest.
+  const adopted = named.find((list) => !list.isDynamic)
   if (adopted) {
     client.metrics.audience('adopted')
     return { externalId: String(adopted.id) }
@@ -75,8 +75,8 @@ export async function createAudience(request: RequestClient, input: CreateInput)
 export async function getAudience(request: RequestClient, input: GetInput): Promise<AudienceResult> {
   const client = new PardotClient(request, input.settings, input.statsContext)
   const text = String(input.externalId ?? '').trim()
-  const id = Number(text)
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(id) || id === 0) {
+  const id = parseListId(text)
+  if (id === undefined) {
     throw new IntegrationError(
       `The audience's list id "${text}" is not a Pardot list id (a whole number).`,
       'INVALID_LIST_ID',
@@ -103,22 +103,17 @@ export async function getAudience(request: RequestClient, input: GetInput): Prom
   return { externalId: String(list.id) }
 }
 
-/** Every list of the business unit with exactly this name, reading all pages first. */
-async function listsNamed(client: PardotClient, name: string): Promise<PardotList[]> {
-  const found: PardotList[] = []
-  const seen = new Set<string>()
-  let page: string | undefined
-  do {
-    const answer = await client.listsPage(page)
-    found.push(...answer.values.filter((list) => list.name?.trim() === name))
-    page = answer.nextPage
-    // Deciding on a partial answer could create a second list of the name: a paging that circles is retried.
-    if (page !== undefined && seen.has(page)) {
-      throw new RetryableError(`Pardot's paging of its lists went in a circle; the audience will be set up again.`, 502)
-    }
-    if (page !== undefined) seen.add(page)
-  } while (page !== undefined)
-  return found
+/**
+ * The lists whose name is this one, ignoring case and surrounding spaces, exact spellings first, then oldest first.
+ * Pardot does not document list names as unique or how it compares them, and a person reads `customers` and
+ * `Customers` as the same list: adopting it beats a second list whose members an operator would have to merge.
+ */
+function sameName(lists: PardotList[], name: string): PardotList[] {
+  const key = name.toLowerCase()
+  const exact = (list: PardotList) => (list.name?.trim() === name ? 0 : 1)
+  return lists
+    .filter((list) => typeof list.name === 'string' && list.name.trim().toLowerCase() === key)
+    .sort((a, b) => exact(a) - exact(b) || a.id - b.id)
 }
 
 /** Segment sends changes as they happen (entered, exited), not the whole audience each time. */

@@ -1,4 +1,4 @@
-import { RetryableError, type DynamicFieldResponse, type RequestClient } from '@segment/actions-core'
+import { RetryableError, type DynamicFieldResponse, type RequestClient, type StatsContext } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { PardotClient } from './pardot-client'
 
@@ -8,10 +8,13 @@ import { PardotClient } from './pardot-client'
  * never thrown: a thrown error would leave the UI with an empty list and no reason.
  */
 
-/** Static lists only: dynamic lists are filled by their criteria, the API cannot change them. One page per call. */
-export function staticListChoices(request: RequestClient, settings: Settings, page?: string) {
+/**
+ * Static lists only: dynamic lists are filled by their criteria, the API cannot change them. One page per call.
+ * The platform's statsContext goes to the client, so a dropdown's failed reads count in the `error` metric too.
+ */
+export function staticListChoices(request: RequestClient, settings: Settings, page?: string, stats?: StatsContext) {
   return choicesOrError(async () => {
-    const { values, nextPage } = await new PardotClient(request, settings).listsPage(page)
+    const { values, nextPage } = await new PardotClient(request, settings, stats).listsPage(page)
     return {
       choices: values
         .filter((list) => !list.isDynamic)
@@ -22,9 +25,9 @@ export function staticListChoices(request: RequestClient, settings: Settings, pa
 }
 
 /** Every custom field as the `<fieldId>__c` key Other Fields takes, with its name and type. */
-export function customFieldKeys(request: RequestClient, settings: Settings) {
+export function customFieldKeys(request: RequestClient, settings: Settings, stats?: StatsContext) {
   return choicesOrError(async () => {
-    const fields = await new PardotClient(request, settings).customFields()
+    const fields = await new PardotClient(request, settings, stats).customFields()
     return {
       choices: fields.map((field) => ({
         label: `${field.name} (${field.fieldId}__c, ${field.type})`,

@@ -22,7 +22,7 @@ export interface Settings {
 
 export interface AudienceSettings {
   /**
-   * The name of the static Pardot list this audience fills. Leave empty to use the audience's name. A static list with exactly this name is used if there is one; otherwise one is created.
+   * The name of the static Pardot list this audience fills. Leave empty to use the audience's name. A static list with this name (ignoring case) is used if there is one; otherwise one is created.
    */
   listName?: string
   /**

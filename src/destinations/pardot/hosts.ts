@@ -37,7 +37,7 @@ export function bindHosts(request: RequestClient, hosts: PardotEnvironments): Re
   return bound
 }
 
-export function environmentOf(settings: Pick<Settings, 'isSandbox' | 'isDeveloperOrg'>): Environment {
+function environmentOf(settings: Pick<Settings, 'isSandbox' | 'isDeveloperOrg'>): Environment {
   return settings.isSandbox ? 'sandbox' : settings.isDeveloperOrg ? 'developerOrg' : 'production'
 }
 

@@ -21,6 +21,22 @@ export interface PardotDestinationOptions {
   hosts?: PardotEnvironments
 }
 
+/** The headers every request carries, built by the engine before any action code runs. */
+function extendRequest({ settings, auth }: { settings: Settings; auth?: { accessToken?: string } }): {
+  headers: Record<string, string>
+} {
+  // The engine builds these headers before any action code runs, and a value no header can carry (a line break)
+  // would fail there, quoting the value (a token!), and be retried for ever. Such a value is left out instead: a
+  // business unit ID is then refused by the settings check with its reason, and a token is answered 401 by
+  // Pardot, so the engine refreshes it. The engine also runs this for the token refresh, which has no token yet.
+  const headers: Record<string, string> = {}
+  const token = auth?.accessToken
+  if (token && HEADER_SAFE.test(token)) headers.Authorization = `Bearer ${token}`
+  const businessUnit = businessUnitId(settings)
+  if (HEADER_SAFE.test(businessUnit)) headers['Pardot-Business-Unit-Id'] = businessUnit
+  return { headers }
+}
+
 /** The destination definition; `createPardotDestination()` (no hosts) is the production one, the default export. */
 export function createPardotDestination(
   options: PardotDestinationOptions = {}
@@ -64,18 +80,7 @@ export function createPardotDestination(
       getAudience: at(getAudience)
     },
 
-    extendRequest({ settings, auth }): { headers: Record<string, string> } {
-      // The engine builds these headers before any action code runs, and a value no header can carry (a line break)
-      // would fail there, quoting the value (a token!), and be retried for ever. Such a value is left out instead: a
-      // business unit ID is then refused by the settings check with its reason, and a token is answered 401 by
-      // Pardot, so the engine refreshes it. The engine also runs this for the token refresh, which has no token yet.
-      const headers: Record<string, string> = {}
-      const token = auth?.accessToken
-      if (token && HEADER_SAFE.test(token)) headers.Authorization = `Bearer ${token}`
-      const businessUnit = businessUnitId(settings)
-      if (HEADER_SAFE.test(businessUnit)) headers['Pardot-Business-Unit-Id'] = businessUnit
-      return { headers }
-    },
+    extendRequest,
 
     presets: [
       {

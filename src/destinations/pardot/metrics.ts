@@ -5,7 +5,7 @@ import type { StatsContext } from '@segment/actions-core'
  * often the 10-minute caches spare an API call, and Pardot's refusals by code. Names start with the destination's
  * slug; tags are the platform's plus codes, statuses and cache names only, never an email, id or field value.
  */
-export const METRIC_PREFIX = 'actions-pardot'
+const METRIC_PREFIX = 'actions-pardot'
 
 export type CacheName = 'custom-fields' | 'lists'
 
@@ -43,8 +43,10 @@ export class Metrics {
     this.incr('audience', 1, [`outcome:${outcome}`])
   }
 
-  // A platform (or test harness) may hand a statsContext without a client or tags, and a metric must never fail a
-  // delivery: each call is guarded.
+  // A platform (or test harness) may hand a statsContext without a client or tags, and our metrics must not fail a
+  // delivery: each call is guarded. That covers our calls only: actions-core calls the same client, unguarded,
+  // inside every request (after-response middleware), so a client that throws there still fails the request, after
+  // Pardot may have done the write (README, Metrics).
   private incr(name: string, value = 1, tags: string[] = []): void {
     this.emit((client, base) => client.incr(`${METRIC_PREFIX}.${name}`, value, [...base, ...tags]))
   }

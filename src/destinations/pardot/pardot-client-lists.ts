@@ -21,6 +21,13 @@ export interface QueryPage<T> {
   next?: NextPage
 }
 
+/** A Pardot list id written as text (the List dropdown's value, an audience's external id): a positive whole number. */
+export function parseListId(text: string): number | undefined {
+  const trimmed = text.trim()
+  const id = Number(trimmed)
+  return /^\d+$/.test(trimmed) && Number.isSafeInteger(id) && id > 0 ? id : undefined
+}
+
 export interface PardotList {
   id: number
   name: string

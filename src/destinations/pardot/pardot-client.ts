@@ -11,7 +11,6 @@ import {
 import type { Settings } from './generated-types'
 import {
   handlingOf,
-  isNotFound,
   oauthAnswerToError,
   pardotCode,
   readPardotAnswer,
@@ -136,13 +135,12 @@ export class PardotClient {
       .filter(isId)
   }
 
-  /** Moves the prospect to the recycle bin; one already gone counts as done. */
+  /**
+   * Moves the prospect to the recycle bin; one already gone counts as done. `sendUnless`, not `send` and a catch:
+   * `send` counts a failure in the `error` metric before the caller could call it success.
+   */
   async deleteProspect(prospectId: number): Promise<void> {
-    try {
-      await this.send<unknown>('DELETE', `${PROSPECTS_PATH}/${prospectId}`, {})
-    } catch (error) {
-      if (!isNotFound(error)) throw error
-    }
+    await this.sendUnless<unknown>('not-found', 'DELETE', `${PROSPECTS_PATH}/${prospectId}`, {})
   }
 
   // External activities
@@ -168,6 +166,11 @@ export class PardotClient {
     const after = page === undefined ? undefined : page.startsWith(V5_PREFIX) ? { path: page } : { token: page }
     const { values, next } = await this.queryPage<PardotList>(LISTS_PATH, { fields: 'id,name,isDynamic' }, after)
     return next ? { values, nextPage: 'path' in next ? next.path : next.token } : { values }
+  }
+
+  /** Every list of the business unit, all pages read (with queryAll's loop and page-count guards) before any is used. */
+  allLists(): Promise<PardotList[]> {
+    return this.queryAll<PardotList>(LISTS_PATH, { fields: 'id,name,isDynamic' })
   }
 
   /** A new static list; the answer holds its id, name and kind. */

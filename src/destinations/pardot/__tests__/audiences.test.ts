@@ -1,5 +1,11 @@
 import nock from 'nock'
-import { Destination, type JSONObject } from '@segment/actions-core'
+import {
+  Destination,
+  IntegrationError,
+  RetryableError,
+  type JSONObject,
+  type StatsContext
+} from '@segment/actions-core'
 import definition from '../index'
 import type { Settings } from '../generated-types'
 import { BUSINESS_UNIT, PROD_API, settings } from './helpers'
@@ -84,6 +90,34 @@ describe('createAudience', () => {
     await expect(create('VIP')).resolves.toEqual({ externalId: '2' })
   })
 
+  it('adopts a static list whose name differs only in case, rather than making a second one', async () => {
+    lists([{ id: 1001, name: 'customers ', isDynamic: false }])
+    const { scope } = listCreated(9999)
+    await expect(create('Customers')).resolves.toEqual({ externalId: '1001' })
+    expect(scope.isDone()).toBe(false)
+  })
+
+  it('prefers the exact spelling to an older list that differs in case', async () => {
+    lists([
+      { id: 1001, name: 'CUSTOMERS', isDynamic: false },
+      { id: 1005, name: 'Customers', isDynamic: false }
+    ])
+    await expect(create('Customers')).resolves.toEqual({ externalId: '1005' })
+  })
+
+  it('stops at the client-wide page limit rather than decide on lists that never end', async () => {
+    let page = 0
+    nock(PROD_API)
+      .get(LISTS)
+      .query(true)
+      .times(1000)
+      .reply(() => [200, { values: [], nextPageToken: `t${++page}`, nextPageUrl: null }])
+    const { scope } = listCreated(9999)
+    await expect(create('Customers')).rejects.toMatchObject({ code: 'PARDOT_TOO_MANY_PAGES' })
+    expect(scope.isDone()).toBe(false)
+    expect(page).toBe(1000)
+  }, 30_000)
+
   it('refuses when the only list of that name is dynamic, saying what to do', async () => {
     lists([{ id: 1003, name: 'Engaged', isDynamic: true }])
     const { scope } = listCreated(9999)
@@ -129,4 +163,73 @@ describe('getAudience', () => {
   it('refuses an id that is not a list id, without a request', async () => {
     await expect(get('abc')).rejects.toMatchObject({ code: 'INVALID_LIST_ID', status: 400 })
   })
+
+  it('answers a Pardot outage (503, code 183) as retryable, not as a list that is gone', async () => {
+    const { statsContext, outcomes } = audienceStats()
+    nock(PROD_API)
+      .get(`${LISTS}/3001`)
+      .query(true)
+      .reply(503, { code: 183, message: 'An internal error occurred, please try your request again' })
+    const error = await destination.getAudience({ settings: withToken, externalId: '3001', statsContext }).then(
+      () => undefined,
+      (thrown: unknown) => thrown
+    )
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error).not.toMatchObject({ code: 'PARDOT_LIST_NOT_FOUND' })
+    expect(outcomes).toEqual([])
+    expect(nock.isDone()).toBe(true)
+  })
+
+  it('answers a refused business unit header (403, code 181) as final, not as a list that is gone', async () => {
+    const { statsContext, outcomes } = audienceStats()
+    nock(PROD_API).get(`${LISTS}/3001`).query(true).reply(403, { code: 181, message: 'Missing required header' })
+    const error = await destination.getAudience({ settings: withToken, externalId: '3001', statsContext }).then(
+      () => undefined,
+      (thrown: unknown) => thrown
+    )
+    expect(error).toBeInstanceOf(IntegrationError)
+    expect(error).not.toBeInstanceOf(RetryableError)
+    expect(error).toMatchObject({ status: 403 })
+    expect(error).not.toMatchObject({ code: 'PARDOT_LIST_NOT_FOUND' })
+    expect(outcomes).toEqual([])
+    expect(nock.isDone()).toBe(true)
+  })
 })
+
+describe('audience metrics', () => {
+  it('counts a list created, adopted, found and gone by its outcome, with the platform tags', async () => {
+    const { statsContext, outcomes } = audienceStats()
+    lists([])
+    listCreated(3001)
+    await destination.createAudience({ settings: withToken, audienceName: 'New', statsContext })
+    lists([{ id: 1003, name: 'Old', isDynamic: false }])
+    await destination.createAudience({ settings: withToken, audienceName: 'Old', statsContext })
+    nock(PROD_API).get(`${LISTS}/3001`).query(true).reply(200, { id: 3001, name: 'New', isDynamic: false })
+    await destination.getAudience({ settings: withToken, externalId: '3001', statsContext })
+    nock(PROD_API).get(`${LISTS}/3002`).query(true).reply(404, { code: 109, message: 'Record not found' })
+    await expect(
+      destination.getAudience({ settings: withToken, externalId: '3002', statsContext })
+    ).rejects.toMatchObject({ code: 'PARDOT_LIST_NOT_FOUND' })
+    expect(outcomes).toEqual([
+      ['subscription:test', 'outcome:created'],
+      ['subscription:test', 'outcome:adopted'],
+      ['subscription:test', 'outcome:found'],
+      ['subscription:test', 'outcome:gone']
+    ])
+  })
+})
+
+/** A stats client keeping the tags of each `actions-pardot.audience` count. */
+function audienceStats(): { statsContext: StatsContext; outcomes: string[][] } {
+  const outcomes: string[][] = []
+  const statsClient = {
+    incr: (name: string, _value?: number, tags?: string[]) =>
+      void (name === 'actions-pardot.audience' && outcomes.push(tags ?? [])),
+    histogram: () => undefined,
+    set: () => undefined,
+    observe: () => undefined,
+    _name: (name: string) => name,
+    _tags: (tags?: string[]) => tags ?? []
+  }
+  return { statsContext: { statsClient, tags: ['subscription:test'] }, outcomes }
+}

@@ -1,4 +1,12 @@
-import { PayloadValidationError } from '@segment/actions-core'
+import nock from 'nock'
+import {
+  createTestEvent,
+  createTestIntegration,
+  PayloadValidationError,
+  type SegmentEvent
+} from '@segment/actions-core'
+import definition from '../index'
+import { auth, PROD_API, settings } from './helpers'
 import type { Payload } from '../listMembership/generated-types'
 import { listIdOf, operationFor } from '../listMembership/operation'
 
@@ -20,7 +28,7 @@ describe('operationFor', () => {
     ['add', undefined, 'add'],
     ['add', false, 'none'],
     ['delete', false, 'remove'],
-    ['delete', undefined, 'remove'],
+    ['delete', undefined, 'none'],
     ['delete', true, 'none']
   ] as const)('sync mode %s with membership %s: %s', (syncMode, membership, expected) => {
     expect(operationFor(payload(), { syncMode, membership })).toBe(expected)
@@ -29,6 +37,12 @@ describe('operationFor', () => {
   it('follows the audience traits or properties without a sync mode, and with mirror when the engine read none', () => {
     expect(operationFor(audience(true))).toBe('add')
     expect(operationFor(audience(false), { syncMode: 'mirror' })).toBe('remove')
+  })
+
+  it('in delete mode removes only on a membership that says the person left, never on a plain event', () => {
+    expect(operationFor(payload(), { syncMode: 'delete' })).toBe('none')
+    expect(operationFor(audience(false), { syncMode: 'delete' })).toBe('remove')
+    expect(operationFor(audience(true), { syncMode: 'delete' })).toBe('none')
   })
 
   it('refuses an event nothing decides for', () => {
@@ -49,5 +63,90 @@ describe('listIdOf', () => {
 
   it('refuses an id that is not a whole number', () => {
     expect(() => listIdOf({ external_audience_id: 'abc' })).toThrow(PayloadValidationError)
+    // One parser for List and for getAudience's external id (parseListId): zero, fractions and unsafe integers too.
+    for (const text of ['0', '1.5', '-3', '9007199254740993'])
+      expect(() => listIdOf({ listId: text })).toThrow(PayloadValidationError)
+  })
+})
+
+/** The delete sync mode through the engine: actions-core reads the mapping's sync mode and the audience membership. */
+describe('the delete sync mode through the engine', () => {
+  const testDestination = createTestIntegration(definition)
+  const LISTS = '/api/v5/objects/lists'
+  const MEMBERSHIPS = '/api/v5/objects/list-memberships'
+  const PROSPECTS = '/api/v5/objects/prospects'
+  const mapping = { __segment_internal_sync_mode: 'delete' }
+  // The list check is cached per list for 10 minutes: each test has its own list.
+  let list = 7700
+
+  /** An Engage audience event for the audience whose list is `id`. */
+  const audienceEvent = (entered: boolean, id: number) =>
+    createTestEvent({
+      type: 'track',
+      event: entered ? 'Audience Entered' : 'Audience Exited',
+      properties: { email: 'ann@example.com', trial_users: entered },
+      context: {
+        personas: {
+          computation_key: 'trial_users',
+          computation_class: 'audience',
+          external_audience_id: String(id)
+        }
+      }
+    })
+
+  const run = (event: Partial<SegmentEvent>) =>
+    testDestination.testAction('listMembership', { event, settings, auth, mapping, useDefaultMappings: true })
+
+  it('removes the prospect on an exit', async () => {
+    const id = ++list
+    nock(PROD_API).get(`${LISTS}/${id}`).query(true).reply(200, { id, name: 'Trials', isDynamic: false })
+    nock(PROD_API)
+      .get(PROSPECTS)
+      .query(true)
+      .reply(200, { values: [{ id: 42, email: 'ann@example.com' }], nextPageToken: null })
+    nock(PROD_API)
+      .get(MEMBERSHIPS)
+      .query(true)
+      .reply(200, { values: [{ id: 9001, listId: id, prospectId: 42 }], nextPageToken: null })
+    const removed = nock(PROD_API).delete(`${MEMBERSHIPS}/9001`).reply(204)
+    await run(audienceEvent(false, id))
+    expect(removed.isDone()).toBe(true)
+    expect(nock.pendingMocks()).toEqual([])
+  })
+
+  it('leaves an entry out, with no request', async () => {
+    await expect(run(audienceEvent(true, ++list))).resolves.toEqual([])
+  })
+
+  it('leaves out a plain identify that says nothing about the audience, rather than removing the prospect', async () => {
+    const event = createTestEvent({ type: 'identify', traits: { email: 'ann@example.com' }, context: {} })
+    await expect(
+      testDestination.testAction('listMembership', {
+        event,
+        settings,
+        auth,
+        mapping: { ...mapping, listId: String(++list) },
+        useDefaultMappings: true
+      })
+    ).resolves.toEqual([])
+  })
+
+  it('leaves out an exit in add mode with no list and a malformed email, instead of refusing it', async () => {
+    const event = createTestEvent({
+      type: 'track',
+      event: 'Audience Exited',
+      properties: { email: 'not-an-email', trial_users: false },
+      context: { personas: { computation_key: 'trial_users', computation_class: 'audience' } }
+    })
+    const addOnly = { __segment_internal_sync_mode: 'add' }
+    await expect(
+      testDestination.testAction('listMembership', {
+        event,
+        settings,
+        auth,
+        mapping: addOnly,
+        useDefaultMappings: true
+      })
+    ).resolves.toEqual([])
   })
 })

@@ -154,3 +154,63 @@ it('counts list check cache misses and hits', async () => {
   ])
   expect(calls.filter((call) => call.name === 'actions-pardot.upsert')).toHaveLength(2)
 })
+
+it('counts no error for deleting a prospect that is already gone, which is success', async () => {
+  const PROSPECTS = '/api/v5/objects/prospects'
+  nock(PROD_API)
+    .get(PROSPECTS)
+    .query(true)
+    .reply(200, { values: [{ id: 11, email: 'ann@example.com' }], nextPageToken: null })
+  nock(PROD_API).delete(`${PROSPECTS}/11`).reply(404, { code: 109, message: 'Invalid ID' })
+  const { statsContext, calls } = stats()
+  await testDestination.testAction('deleteProspect', {
+    event: createTestEvent({ type: 'track', event: 'Deletion Requested', properties: { email: 'ann@example.com' } }),
+    settings: ownSettings(),
+    auth,
+    useDefaultMappings: true,
+    statsContext
+  })
+  expect(calls.filter((call) => call.name === 'actions-pardot.error')).toEqual([])
+})
+
+it('delivers when the stats client throws on our metrics', async () => {
+  nock(PROD_API).post(UPSERT).reply(201, { id: 42, email: 'ann@example.com' })
+  const { statsContext } = stats()
+  // Throws on our names only: actions-core calls the same client for its own metrics inside every request, unguarded,
+  // so a client that throws on everything fails delivery whatever this destination does (README, Metrics).
+  const throwing = (name: string) => {
+    if (name.startsWith('actions-pardot.')) throw new Error('stats backend down')
+  }
+  const statsClient = { ...statsContext.statsClient, incr: throwing, histogram: throwing }
+  const responses = await testDestination.testAction('prospects', {
+    event: identify('ann@example.com'),
+    settings: ownSettings(),
+    auth,
+    useDefaultMappings: true,
+    statsContext: { ...statsContext, statsClient }
+  })
+  expect(responses.map((response) => response.status)).toEqual([201])
+})
+
+it("counts a dropdown's failed read too, with the platform's tags", async () => {
+  nock(PROD_API)
+    .get('/api/v5/objects/lists')
+    .query(true)
+    .reply(503, { code: 183, message: 'An internal error occurred, please try your request again' })
+  const { statsContext, calls } = stats()
+  const answer = await testDestination.testDynamicField('listMembership', 'listId', {
+    settings: ownSettings(),
+    payload: {},
+    auth,
+    statsContext
+  })
+  expect(answer).toMatchObject({ choices: [], error: expect.anything() as unknown })
+  expect(calls).toEqual([
+    {
+      kind: 'incr',
+      name: 'actions-pardot.error',
+      value: 1,
+      tags: [...PLATFORM_TAGS, 'error_code:PARDOT_183', 'status:503']
+    }
+  ])
+})

@@ -53,11 +53,23 @@ function pardotAnswers(): void {
  */
 export async function snapshotRequests(
   slug: string,
-  options: { skip?: string[]; mapping?: JSONObject; variant?: string; settings?: Partial<Settings> } = {}
+  options: {
+    skip?: string[]
+    mapping?: JSONObject
+    variant?: string
+    settings?: Partial<Settings>
+    /** Generated values for the required fields only (plus `mapping`): the least a mapping can hold. */
+    requiredOnly?: boolean
+  } = {}
 ): Promise<SentRequest[]> {
   const data = new TestData(['actions-pardot', slug, options.variant].filter(Boolean).join('#'))
   const settings = { ...testSettings(data), ...options.settings }
-  const mapping = { ...testMapping(data, definition.actions[slug], options.skip), ...options.mapping }
+  const action = definition.actions[slug]
+  const optional = Object.entries(action.fields)
+    .filter(([, field]) => !field.required)
+    .map(([name]) => name)
+  const skip = [...(options.skip ?? []), ...(options.requiredOnly ? optional : [])]
+  const mapping = { ...testMapping(data, action, skip), ...options.mapping }
   pardotAnswers()
   const responses = await testDestination.testAction(slug, {
     event: createTestEvent({ properties: mapping }),

@@ -34,15 +34,15 @@ const action: ActionDefinition<Settings, Payload> = {
     ]
   },
   dynamicFields: {
-    listId: (request, { settings, page }) => staticListChoices(request, settings, page)
+    listId: (request, { settings, page, statsContext }) => staticListChoices(request, settings, page, statsContext)
   },
   perform: async (request, { settings, payload, statsContext, syncMode, audienceMembership }) => {
     // All are judged before any request: a wrong event costs no API call, and a remove never queries by a
-    // blank or malformed email.
+    // blank or malformed email. An event the sync mode leaves out is done first: it needs no list and no email.
     const chosen = operationFor(payload, { syncMode, membership: audienceMembership })
+    if (chosen === 'none') return { operation: chosen, syncMode }
     const list = listIdOf(payload)
     checkEmail(payload.email)
-    if (chosen === 'none') return { operation: chosen, listId: list, syncMode }
     const client = new PardotClient(request, settings, statsContext)
     await staticList(client, list)
     return chosen === 'add'

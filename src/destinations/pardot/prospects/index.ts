@@ -43,7 +43,7 @@ const action: ActionDefinition<Settings, Payload> = {
   },
   dynamicFields: {
     customFields: {
-      __keys__: (request, { settings }) => customFieldKeys(request, settings)
+      __keys__: (request, { settings, statsContext }) => customFieldKeys(request, settings, statsContext)
     }
   },
   perform: async (request, { settings, payload, statsContext }) => {

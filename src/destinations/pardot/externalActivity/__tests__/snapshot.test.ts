@@ -5,3 +5,9 @@ it('Send External Activity sends one external activity', async () => {
   expect(requests).toHaveLength(1)
   expect(requests).toMatchSnapshot()
 })
+
+it('Send External Activity with the required fields only sends no activity date', async () => {
+  const requests = await snapshotRequests('externalActivity', { requiredOnly: true, variant: 'required' })
+  expect(requests).toHaveLength(1)
+  expect(requests).toMatchSnapshot()
+})

@@ -11,3 +11,9 @@ it('Upsert Prospect sends one upsert by email with every generated field', async
   expect(requests).toHaveLength(1)
   expect(requests).toMatchSnapshot()
 })
+
+it('Upsert Prospect with the required fields only sends the email and the deleted search setting alone', async () => {
+  const requests = await snapshotRequests('prospects', { requiredOnly: true, variant: 'required' })
+  expect(requests).toHaveLength(1)
+  expect(requests).toMatchSnapshot()
+})
