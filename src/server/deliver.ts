@@ -1,6 +1,5 @@
 import {
   defaultValues,
-  Destination,
   type DestinationDefinition,
   type JSONObject,
   type RefreshAccessTokenResult,
@@ -9,9 +8,10 @@ import {
   transform
 } from '@segment/actions-core'
 import { pardotCodeIn, redact } from '../destinations/pardot/errors'
-import { redactDeep, toExchanges, type Exchange } from './exchanges'
+import { redactDeep, toExchange, type Exchange } from './exchanges'
+import { destinationFor } from './engine'
 import { backoff, DeadlineExceeded, DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
-import { preview, previewExchanges } from './preview'
+import { ExchangePreview, preview } from './preview'
 import {
   AttemptWatch,
   cancelledOutcome,
@@ -100,7 +100,8 @@ export function batchSize(value: unknown, fallback: number): number {
  */
 export async function deliver(definition: DestinationDefinition<unknown>, call: ActionCall): Promise<DeliveryReport> {
   const action = definition.actions[call.slug]
-  const destination = new Destination(definition)
+  const destination = destinationFor(definition)
+  const exchanges = new ExchangePreview()
   const mapping =
     call.mapping && !call.useDefaultMappings
       ? call.mapping
@@ -138,52 +139,70 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
       }
     }) as unknown as JSONObject
 
-  /** One attempt, holding one of the business unit's slots only while it talks to Pardot. */
-  const attempt = async (work: () => Promise<Result[]>): Promise<EventOutcome> => {
-    const once = async (): Promise<EventOutcome> => {
-      let outcome: EventOutcome
-      try {
-        outcome = { ok: true, status: 200, results: await work() }
-      } catch (error) {
-        const report = failure(error, secrets())
-        outcome = { ok: false, status: report.status, error: report }
-      }
-      // Paused while the slot is still held, so no queued task slips out before the pause.
-      const failures = outcome.ok ? fromMultistatus(outcome.results ?? []) : [outcome]
-      if (failures.some((f) => pardotCodeIn(f.error?.message) === 122)) {
-        call.limiter?.pause(businessUnit, policy.quotaPauseMs)
-      }
-      return outcome
-    }
-    // The deadline timer starts with the work, once the slot is held: waiting in line or through a pause ends
-    // with the limiter's own reason. Work still running at the deadline finishes in the background, holding its
-    // slot until Pardot answers (so the limit still holds), while the caller hears now; an upsert by email is
-    // idempotent, so the platform's resend does no harm.
+  /**
+   * One attempt. Each of its requests holds one of the business unit's slots from the moment it is sent until
+   * Pardot has answered it (the request hooks in watch.ts); the engine's own work happens outside the slots.
+   */
+  const attempt = (work: () => Promise<Result[]>): Promise<EventOutcome> => {
+    if (call.signal?.aborted) return Promise.resolve(cancelledOutcome())
+    if (Date.now() >= deadline) return Promise.resolve(late('the deadline came before it could be sent'))
+    // The deadline timer starts with the first request: waiting in line or through a pause ends with the limiter's
+    // own reason. Work still running at the deadline finishes in the background, holding its slot until Pardot
+    // answers (so the limit still holds), while the caller hears now; an upsert by email is idempotent, so the
+    // platform's resend does no harm.
     // A request Pardot is slow to answer is reported now (retryable) but stays open, holding the slot, until Pardot
     // answers or the ceiling passes: Pardot is still working on it, so a retry in a freed slot would be a sixth.
     return new Promise<EventOutcome>((resolve) => {
-      const task = async () => {
-        if (call.signal?.aborted) return cancelledOutcome()
-        if (Date.now() >= deadline) return late('the deadline came before it could be sent')
-        const timer = setTimeout(() => resolve(late('Pardot had not answered yet')), deadline - Date.now())
-        const watch = new AttemptWatch((ms) => resolve(slowOutcome(ms)))
-        try {
-          return await watched(watch, once)
-        } finally {
+      let timer: NodeJS.Timeout | undefined
+      /** Why the attempt stopped before a request was sent (deadline in line, caller gone), if it did. */
+      let stopped: EventOutcome | undefined
+      const watch = new AttemptWatch((ms) => resolve(slowOutcome(ms)), {
+        take: () =>
+          takeSlot().catch((error: unknown) => {
+            stopped = error instanceof DeadlineExceeded ? late(error.message) : cancelledOutcome()
+            throw error
+          }),
+        sent: () => {
+          timer ??= setTimeout(() => resolve(late('Pardot had not answered yet')), Math.max(0, deadline - Date.now()))
+        },
+        // Paused while the slot is still held, so no queued request slips out before the pause.
+        answered: (response) => quotaUsedUp(response) && call.limiter?.pause(businessUnit, policy.quotaPauseMs),
+        record: (response) => exchanges.add(() => toExchange(response, secrets()))
+      })
+      watched(watch, work)
+        .then(
+          (results): EventOutcome => ({ ok: true, status: 200, results }),
+          (error: unknown): EventOutcome => {
+            if (stopped) return stopped
+            const report = failure(error, secrets())
+            return { ok: false, status: report.status, error: report }
+          }
+        )
+        .then((outcome) => {
+          // A quota answer the hooks could not read (a batch's rows) still pauses the business unit.
+          const failures = outcome.ok ? fromMultistatus(outcome.results ?? []) : [outcome]
+          if (failures.some((f) => pardotCodeIn(f.error?.message) === 122)) {
+            call.limiter?.pause(businessUnit, policy.quotaPauseMs)
+          }
+          resolve(outcome)
+        })
+        .finally(() => {
           clearTimeout(timer)
-          const hold = watch.holdFor(slowPolicy)
-          if (hold > 0) await sleep(hold)
-        }
-      }
-      ;(call.limiter ? call.limiter.run(businessUnit, task, deadline, caller) : task()).then(
-        resolve,
-        (error: unknown) => {
-          if (error instanceof DeadlineExceeded) return resolve(late(error.message))
-          const report = failure(error, secrets())
-          resolve({ ok: false, status: report.status, error: report })
-        }
-      )
+          watch.settle(slowPolicy)
+        })
+        .catch(() => undefined)
     })
+  }
+
+  /** A slot of the business unit, in this call's turn; none is taken for a caller that has left. */
+  const takeSlot = async (): Promise<() => void> => {
+    if (call.signal?.aborted) throw new Error(cancelledOutcome().error?.message)
+    if (!call.limiter) return () => undefined
+    const release = await call.limiter.take(businessUnit, deadline, caller)
+    if (!call.signal?.aborted) return release
+    // The caller left while this request waited in line: what is still queued is not sent.
+    release()
+    throw new Error(cancelledOutcome().error?.message)
   }
 
   const slowPolicy = call.slowPardot ?? DEFAULT_SLOW_PARDOT
@@ -212,7 +231,10 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
       await sleep(delay)
       retries += 1
       const retried = await again(failed)()
-      outcomes = outcomes.map((o, i) => (failed.includes(i) ? lastWord(o, retried[failed.indexOf(i)]) : o))
+      // Each retried outcome goes straight to its place: linear in the events, however many failed.
+      const merged = outcomes.slice()
+      failed.forEach((i, k) => (merged[i] = lastWord(outcomes[i], retried[k])))
+      outcomes = merged
     }
     return outcomes
   }
@@ -241,19 +263,43 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
     // As Segment's platform does: batching is the mapping's choice, in batches of at most batch_size.
     const fallback = batchSize(action.fields.batch_size?.default, call.payload.length)
     const size = batchSize(mapping.batch_size, fallback)
-    const chunks: SegmentEvent[][] = []
-    for (let i = 0; i < call.payload.length; i += size) chunks.push(call.payload.slice(i, i + size))
-    const events = (await Promise.all(chunks.map(batch))).flat()
+    const events = (await inChunks(call.payload, size, call.limiter?.max ?? 5, batch)).flat()
     report = { ok: events.every((e) => e.ok), status: 200, events }
   } else {
     const events = await Promise.all(call.payload.map(one))
     report = { ok: events.every((e) => e.ok), status: 200, events }
   }
-  // Redacted before the preview cuts anything, so no cut leaves half a secret showing; then the whole answer once
-  // more, so a payload value equal to a secret is hidden everywhere, not only where the request quotes it.
-  const exchanges = previewExchanges(toExchanges(destination.responses, secrets()))
+  // Redacted before the preview cuts anything, so no cut leaves half a secret showing (the exchanges were, as they
+  // came); then the rest of the answer, so a payload value equal to a secret is hidden everywhere.
   const payload = preview(redactDeep(mapped(mapping, call.payload), secrets()))
-  return redactDeep({ ...report, payload, ...exchanges, tokenRefreshed, retries }, secrets())
+  return { ...redactDeep({ ...report, tokenRefreshed, retries }, secrets()), payload, ...exchanges.result() }
+}
+
+/**
+ * `deliver` for each chunk of `size` events in order, at most `atOnce` chunks at a time: a chunk is cut from the
+ * events only when its turn comes, and its CSV and events are let go once its answer is in, so memory follows the
+ * batch size instead of the call's size.
+ */
+async function inChunks<T>(
+  events: SegmentEvent[],
+  size: number,
+  atOnce: number,
+  deliver: (chunk: SegmentEvent[]) => Promise<T>
+): Promise<T[]> {
+  const count = Math.ceil(events.length / size)
+  const answers: T[] = new Array<T>(count)
+  let next = 0
+  const worker = async () => {
+    for (let c = next++; c < count; c = next++) answers[c] = await deliver(events.slice(c * size, (c + 1) * size))
+  }
+  await Promise.all(Array.from({ length: Math.min(atOnce, count) }, worker))
+  return answers
+}
+
+/** Whether Pardot's answer says the daily quota is used up (code 122). */
+function quotaUsedUp(response: unknown): boolean {
+  const answer = response as { ok?: boolean; data?: unknown } | undefined
+  return answer?.ok === false && (answer.data as { code?: unknown } | undefined)?.code === 122
 }
 
 /** An attempt cut short by the deadline says what the one before it met, which is what the user can act on. */
