@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
-import { Destination } from '@segment/actions-core'
+import { destinationFor } from './engine'
 import pardot, { createPardotDestination } from '../destinations/pardot'
 import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '../sandbox'
 import { send, type Reply } from '../sandbox/http'
@@ -132,7 +132,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       const { credentials } = credentialsFor(isObject(oauth) ? fromOAuth(oauth) : undefined, seen)
       const settings = { ...settingsFor(Object.keys(flat).length ? flat : undefined), oauth: toOAuth(credentials) }
       try {
-        await new Destination(definition).testAuthentication(settings)
+        await destinationFor(definition).testAuthentication(settings)
         return { status: 200, body: { ok: true } }
       } catch (error) {
         return { status: 200, body: { ok: false, error: failure(error, secretsOf(credentials)).message } }
@@ -147,7 +147,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         seen
       )
       try {
-        const tokens = await new Destination(definition).refreshAccessToken(settingsFor(body.settings), {
+        const tokens = await destinationFor(definition).refreshAccessToken(settingsFor(body.settings), {
           accessToken: credentials.accessToken ?? '',
           refreshToken: credentials.refreshToken ?? '',
           clientId: credentials.clientId ?? '',
@@ -175,7 +175,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         throw new RequestError(404, `No dropdown "${second}" on /${first}. Dropdowns: ${fields.join(', ') || 'none'}.`)
       }
       const { credentials } = credentialsFor(body.auth, seen)
-      const answer = await new Destination(definition).executeDynamicField(first, second, {
+      const answer = await destinationFor(definition).executeDynamicField(first, second, {
         settings: settingsFor(body.settings),
         payload: isObject(body.payload) ? body.payload : {},
         auth: { accessToken: credentials.accessToken ?? '', refreshToken: credentials.refreshToken ?? '' },

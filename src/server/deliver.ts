@@ -289,8 +289,16 @@ async function inChunks<T>(
   const count = Math.ceil(events.length / size)
   const answers: T[] = new Array<T>(count)
   let next = 0
+  // The call's events are let go chunk by chunk: the array is the server's own parse of the request, read for
+  // nothing else once cut (its length stays), so a delivered chunk's events do not wait for the whole call.
+  const held = events as (SegmentEvent | undefined)[]
+  const cut = (c: number) => {
+    const chunk = events.slice(c * size, (c + 1) * size)
+    held.fill(undefined, c * size, (c + 1) * size)
+    return chunk
+  }
   const worker = async () => {
-    for (let c = next++; c < count; c = next++) answers[c] = await deliver(events.slice(c * size, (c + 1) * size))
+    for (let c = next++; c < count; c = next++) answers[c] = await deliver(cut(c))
   }
   await Promise.all(Array.from({ length: Math.min(atOnce, count) }, worker))
   return answers
