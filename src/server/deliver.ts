@@ -12,6 +12,7 @@ import { redactDeep, toExchange, type Exchange } from './exchanges'
 import { destinationFor } from './engine'
 import { backoff, DeadlineExceeded, DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
 import { ExchangePreview, preview } from './preview'
+import { batchSize, EVENTS_AT_ONCE, inChunks, inTurn, quotaUsedUp, takeSlot } from './turns'
 import {
   AttemptWatch,
   cancelledOutcome,
@@ -82,18 +83,6 @@ const RETRYABLE = (status: number) => status >= 500 || [408, 423, 429].includes(
 /** The error code of an event that ran out of time in the server: not refused, so the platform sends it again. */
 export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED'
 
-/** Batch sizes a mapping may ask for (the Batch Size field's bounds); anything else gets the field's default. */
-const BATCH_SIZE = { min: 1, max: 100_000 }
-
-/**
- * The mapping's `batch_size` when it is a whole number within the field's bounds, else `fallback`. The mapping
- * comes from the caller, and a size of 0, -1 or 1.5 would otherwise cut the events into chunks without end.
- */
-export function batchSize(value: unknown, fallback: number): number {
-  const size = typeof value === 'number' || (typeof value === 'string' && value.trim() !== '') ? Number(value) : NaN
-  return Number.isInteger(size) && size >= BATCH_SIZE.min && size <= BATCH_SIZE.max ? size : fallback
-}
-
 /**
  * Delivers through `Destination.onEvent`/`onBatch`, exactly as the engine does in production:
  * a 401 refreshes the token and retries once.
@@ -140,25 +129,22 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
     }) as unknown as JSONObject
 
   /**
-   * One attempt. Each of its requests holds one of the business unit's slots from the moment it is sent until
-   * Pardot has answered it (the request hooks in watch.ts); the engine's own work happens outside the slots.
+   * One attempt. Each request holds a slot of the business unit from when it is sent until Pardot answers it (the
+   * request hooks in watch.ts): the engine's own work happens outside the slots. The deadline timer starts with the
+   * first request (waiting in line or through a pause ends with the limiter's own reason); work still running at the
+   * deadline, or slower than its timeout, is reported now (retryable) and finishes in the background, keeping its
+   * slot until Pardot answers (or the ceiling passes), since a retry in a freed slot would be a sixth request.
    */
   const attempt = (work: () => Promise<Result[]>): Promise<EventOutcome> => {
     if (call.signal?.aborted) return Promise.resolve(cancelledOutcome())
     if (Date.now() >= deadline) return Promise.resolve(late('the deadline came before it could be sent'))
-    // The deadline timer starts with the first request: waiting in line or through a pause ends with the limiter's
-    // own reason. Work still running at the deadline finishes in the background, holding its slot until Pardot
-    // answers (so the limit still holds), while the caller hears now; an upsert by email is idempotent, so the
-    // platform's resend does no harm.
-    // A request Pardot is slow to answer is reported now (retryable) but stays open, holding the slot, until Pardot
-    // answers or the ceiling passes: Pardot is still working on it, so a retry in a freed slot would be a sixth.
     return new Promise<EventOutcome>((resolve) => {
       let timer: NodeJS.Timeout | undefined
       /** Why the attempt stopped before a request was sent (deadline in line, caller gone), if it did. */
       let stopped: EventOutcome | undefined
       const watch = new AttemptWatch((ms) => resolve(slowOutcome(ms)), {
         take: () =>
-          takeSlot().catch((error: unknown) => {
+          takeSlot(call.limiter, businessUnit, deadline, caller, call.signal).catch((error: unknown) => {
             stopped = error instanceof DeadlineExceeded ? late(error.message) : cancelledOutcome()
             throw error
           }),
@@ -181,28 +167,13 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
         .then((outcome) => {
           // A quota answer the hooks could not read (a batch's rows) still pauses the business unit.
           const failures = outcome.ok ? fromMultistatus(outcome.results ?? []) : [outcome]
-          if (failures.some((f) => pardotCodeIn(f.error?.message) === 122)) {
+          if (failures.some((f) => pardotCodeIn(f.error?.message) === 122))
             call.limiter?.pause(businessUnit, policy.quotaPauseMs)
-          }
           resolve(outcome)
         })
-        .finally(() => {
-          clearTimeout(timer)
-          watch.settle(slowPolicy)
-        })
         .catch(() => undefined)
+        .finally(() => (clearTimeout(timer), watch.settle(slowPolicy)))
     })
-  }
-
-  /** A slot of the business unit, in this call's turn; none is taken for a caller that has left. */
-  const takeSlot = async (): Promise<() => void> => {
-    if (call.signal?.aborted) throw new Error(cancelledOutcome().error?.message)
-    if (!call.limiter) return () => undefined
-    const release = await call.limiter.take(businessUnit, deadline, caller)
-    if (!call.signal?.aborted) return release
-    // The caller left while this request waited in line: what is still queued is not sent.
-    release()
-    throw new Error(cancelledOutcome().error?.message)
   }
 
   const slowPolicy = call.slowPardot ?? DEFAULT_SLOW_PARDOT
@@ -266,48 +237,14 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
     const events = (await inChunks(call.payload, size, call.limiter?.max ?? 5, batch)).flat()
     report = { ok: events.every((e) => e.ok), status: 200, events }
   } else {
-    const events = await Promise.all(call.payload.map(one))
-    report = { ok: events.every((e) => e.ok), status: 200, events }
+    const events = call.payload
+    const outcomes = await inTurn(events.length, EVENTS_AT_ONCE, (i) => one(events[i]))
+    report = { ok: outcomes.every((e) => e.ok), status: 200, events: outcomes }
   }
   // Redacted before the preview cuts anything, so no cut leaves half a secret showing (the exchanges were, as they
   // came); then the rest of the answer, so a payload value equal to a secret is hidden everywhere.
   const payload = preview(redactDeep(mapped(mapping, call.payload), secrets()))
   return { ...redactDeep({ ...report, tokenRefreshed, retries }, secrets()), payload, ...exchanges.result() }
-}
-
-/**
- * `deliver` for each chunk of `size` events in order, at most `atOnce` chunks at a time: a chunk is cut from the
- * events only when its turn comes, and its CSV and events are let go once its answer is in, so memory follows the
- * batch size instead of the call's size.
- */
-async function inChunks<T>(
-  events: SegmentEvent[],
-  size: number,
-  atOnce: number,
-  deliver: (chunk: SegmentEvent[]) => Promise<T>
-): Promise<T[]> {
-  const count = Math.ceil(events.length / size)
-  const answers: T[] = new Array<T>(count)
-  let next = 0
-  // The call's events are let go chunk by chunk: the array is the server's own parse of the request, read for
-  // nothing else once cut (its length stays), so a delivered chunk's events do not wait for the whole call.
-  const held = events as (SegmentEvent | undefined)[]
-  const cut = (c: number) => {
-    const chunk = events.slice(c * size, (c + 1) * size)
-    held.fill(undefined, c * size, (c + 1) * size)
-    return chunk
-  }
-  const worker = async () => {
-    for (let c = next++; c < count; c = next++) answers[c] = await deliver(cut(c))
-  }
-  await Promise.all(Array.from({ length: Math.min(atOnce, count) }, worker))
-  return answers
-}
-
-/** Whether Pardot's answer says the daily quota is used up (code 122). */
-function quotaUsedUp(response: unknown): boolean {
-  const answer = response as { ok?: boolean; data?: unknown } | undefined
-  return answer?.ok === false && (answer.data as { code?: unknown } | undefined)?.code === 122
 }
 
 /** An attempt cut short by the deadline says what the one before it met, which is what the user can act on. */

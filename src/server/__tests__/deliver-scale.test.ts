@@ -9,6 +9,7 @@ import {
 } from '@segment/actions-core'
 import { deliver } from '../deliver'
 import { ConcurrencyLimiter, DEFAULT_RETRY } from '../limiter'
+import { EVENTS_AT_ONCE } from '../turns'
 import { DEFAULT_SLOW_PARDOT, watchRequests } from '../watch'
 
 const BU = '0Uv000000000001AAA'
@@ -116,6 +117,32 @@ describe('deliver at scale', () => {
     expect(report.events?.every((e) => e.ok)).toBe(true)
     expect(most).toBe(3)
     expect(started).toEqual(events(20).map((_, i) => `user${i * 2}@example.com`))
+  })
+
+  it('maps the events of a large unbatched call a bounded number at a time, not all at once', async () => {
+    let running = 0
+    let most = 0
+    const definition = fakeDestination({
+      perform: async () => {
+        most = Math.max(most, ++running)
+        await new Promise((resolve) => setTimeout(resolve, 1))
+        running--
+        return {}
+      }
+    })
+    const report = await deliver(definition, {
+      slug: 'send',
+      payload: events(500) as unknown as SegmentEvent[],
+      settings,
+      mapping: { enable_batching: false },
+      useDefaultMappings: true,
+      credentials: {},
+      limiter: new ConcurrencyLimiter(5),
+      retry
+    })
+    expect(report.events?.filter((e) => e.ok)).toHaveLength(500)
+    expect(most).toBeGreaterThanOrEqual(5)
+    expect(most).toBeLessThanOrEqual(EVENTS_AT_ONCE)
   })
 
   describe('with a Pardot stand-in on loopback', () => {
