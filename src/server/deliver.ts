@@ -153,7 +153,8 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
         },
         // Paused while the slot is still held, so no queued request slips out before the pause.
         answered: (response) => quotaUsedUp(response) && call.limiter?.pause(businessUnit, policy.quotaPauseMs),
-        record: (response) => exchanges.add(() => toExchange(response, secrets()))
+        record: (response) => exchanges.add(() => toExchange(response, secrets())),
+        token: () => credentials.accessToken
       })
       watched(watch, work)
         .then(

@@ -32,6 +32,8 @@ export interface AttemptHooks {
   answered?(response: unknown): void
   /** The engine's record of a request and its answer (what the caller's report shows). */
   record?(response: DecoratedResponse): void
+  /** The newest access token of the call: a request built before a refresh may have waited for its slot since. */
+  token?(): string | undefined
 }
 
 /**
@@ -75,7 +77,9 @@ export class AttemptWatch {
     clearTimeout(this.timer)
     this.open = false
     this.hooks.answered?.(response)
-    this.free()
+    // A 401 keeps its slot through the token refresh to the repeated request (as the engine does it, at once):
+    // given back, it would let queued requests carrying the same expired token out, each to be answered 401 too.
+    if ((response as { status?: unknown } | undefined)?.status !== 401) this.free()
   }
 
   /** Once the attempt's work has ended: how much longer its slot must count as in use. */
@@ -105,7 +109,11 @@ const attempts = new AsyncLocalStorage<AttemptWatch>()
 
 /** The request client takes hooks in extension options too, though `RequestExtension`'s type leaves them out. */
 type Hooked = RequestOptions & {
-  beforeRequest?: ((options: { timeout?: number | false }) => RequestOptions | void | Promise<RequestOptions | void>)[]
+  beforeRequest?: ((options: {
+    timeout?: number | false
+    headers?: unknown
+    body?: unknown
+  }) => RequestOptions | void | Promise<RequestOptions | void>)[]
   afterResponse?: ((request: unknown, options: unknown, response: unknown) => void)[]
 }
 
@@ -142,11 +150,16 @@ export function watchRequests<S>(
           async (options) => {
             const watch = attempts.getStore()
             if (!watch) return
-            // The slot is taken here, once the engine has built the request, so it covers the request alone.
-            await watch.acquire()
+            // The slot is taken here, once the engine has built the request, so it covers the request alone. A token
+            // refresh goes to Salesforce's login host, not Pardot's API, so it takes none: queued behind requests that
+            // all carry the expired token, it would leave each of them to be answered 401.
+            if (!isTokenRefresh(options.body)) await watch.acquire()
             const timeout = typeof options.timeout === 'number' ? options.timeout : DEFAULT_TIMEOUT_MS
             watch.sent(timeout)
-            return { timeout: Math.max(timeout, policy.ceilingMs) }
+            return {
+              timeout: Math.max(timeout, policy.ceilingMs),
+              ...freshToken(options.headers, watch.hooks.token?.())
+            }
           }
         ],
         // Runs once the answer's body is read (the engine's own hooks come first): Pardot is done with it.
@@ -175,4 +188,25 @@ export function slowOutcome(ms: number): EventOutcome {
 export function cancelledOutcome(): EventOutcome {
   const message = 'Not sent: the caller closed the connection.'
   return { ok: false, status: 499, error: { status: 499, code: CANCELLED, message, retryable: true } }
+}
+
+/** Characters a header value can carry; a token with others was left out by the destination too. */
+const HEADER_SAFE = /^[\x21-\x7e]+$/
+
+/**
+ * The Authorization header with the call's newest token, when the request carries an older one: it was built before
+ * it waited for its slot, and a refresh by another request in the meantime would otherwise cost it a 401 (and an
+ * expired token, another refresh). Requests without a bearer token (the token refresh itself) are left alone.
+ */
+function freshToken(headers: unknown, token: string | undefined): { headers?: Record<string, string> } {
+  if (!token || !HEADER_SAFE.test(token)) return {}
+  const get = (headers as { get?: unknown } | undefined)?.get
+  const sent = typeof get === 'function' ? (get as (name: string) => unknown).call(headers, 'authorization') : undefined
+  if (typeof sent !== 'string' || !sent.startsWith('Bearer ') || sent === `Bearer ${token}`) return {}
+  return { headers: { Authorization: `Bearer ${token}` } }
+}
+
+/** The refresh_token grant's form body (the only request the destination sends to the login host). */
+function isTokenRefresh(body: unknown): boolean {
+  return body instanceof URLSearchParams && body.has('grant_type')
 }
