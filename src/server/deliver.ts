@@ -9,7 +9,7 @@ import {
 } from '@segment/actions-core'
 import { pardotCodeIn, redact } from '../destinations/pardot/errors'
 import { redactDeep, toExchange, type Exchange } from './exchanges'
-import { destinationFor } from './engine'
+import { destinationFor, liveOAuth } from './engine'
 import { backoff, DeadlineExceeded, DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
 import { ExchangePreview, preview } from './preview'
 import { batchSize, EVENTS_AT_ONCE, inChunks, inTurn, quotaUsedUp, takeSlot } from './turns'
@@ -115,17 +115,13 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
   }
   const originalSecrets = [credentials.accessToken, credentials.refreshToken, credentials.clientSecret]
   const secrets = () => [...originalSecrets, credentials.accessToken, credentials.refreshToken]
-  // Settings are rebuilt for each attempt: the engine mutates the oauth object when it refreshes.
+  // Settings are rebuilt for each attempt; their tokens are read when the engine uses them (a request waits for its
+  // slot after it is built, and its refresh must send the newest refresh token), and its refresh writes them back.
   const settings = () =>
     ({
       ...call.settings,
       subscription: { subscribe: MATCH_ALL, partnerAction: call.slug, mapping },
-      oauth: {
-        access_token: credentials.accessToken,
-        refresh_token: credentials.refreshToken,
-        clientId: credentials.clientId,
-        clientSecret: credentials.clientSecret
-      }
+      oauth: liveOAuth(credentials)
     }) as unknown as JSONObject
 
   /**

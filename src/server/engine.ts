@@ -1,4 +1,5 @@
 import { Destination, type DecoratedResponse, type DestinationDefinition } from '@segment/actions-core'
+import type { Credentials } from './deliver'
 import { currentAttempt } from './watch'
 
 const destinations = new WeakMap<DestinationDefinition<unknown>, Destination<unknown>>()
@@ -20,4 +21,24 @@ export function destinationFor(definition: DestinationDefinition<unknown>): Dest
     destinations.set(definition, destination)
   }
   return destination
+}
+
+/** The engine's `oauth` settings, reading and writing `credentials` itself. */
+export function liveOAuth(credentials: Credentials) {
+  return {
+    get access_token() {
+      return credentials.accessToken
+    },
+    set access_token(token: string | undefined) {
+      credentials.accessToken = token
+    },
+    get refresh_token() {
+      return credentials.refreshToken
+    },
+    set refresh_token(token: string | undefined) {
+      credentials.refreshToken = token
+    },
+    clientId: credentials.clientId,
+    clientSecret: credentials.clientSecret
+  }
 }

@@ -16,9 +16,10 @@ export function batchSize(value: unknown, fallback: number): number {
 /**
  * Events of one call (sent one by one) in progress at once. The engine maps an event as soon as its attempt starts,
  * before it waits for a slot: starting all of a 10,000-event call at once would map them all in one go, holding the
- * thread (and the answers of the requests in flight) for seconds. This many keep every slot busy.
+ * thread (and the answers of the requests in flight) for seconds. Twice Pardot's five: five requests at Pardot and
+ * five mapped and waiting for a slot.
  */
-export const EVENTS_AT_ONCE = 50
+export const EVENTS_AT_ONCE = 10
 
 /** `run(0)` … `run(count - 1)`, started in order, at most `atOnce` at a time; the answers in the same order. */
 export async function inTurn<T>(count: number, atOnce: number, run: (i: number) => Promise<T>): Promise<T[]> {
