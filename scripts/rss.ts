@@ -27,16 +27,30 @@ const identify = (i: number) => ({
 const CASES: Record<string, () => string> = {
   '45 MB body (one event, a 45 MB first name)': () =>
     JSON.stringify({ payload: { ...identify(0), traits: { ...identify(0).traits, first_name: 'x'.repeat(45e6) } } }),
-  '100,000-event batch call': () =>
-    JSON.stringify({
-      payload: Array.from({ length: 100_000 }, (_, i) => identify(i)),
-      mapping: { enable_batching: true, batch_size: 100_000 },
-      useDefaultMappings: true
-    })
+  '100,000-event batch call': () => batchCallBody(100_000, 100_000)
 }
 
-async function measure(name: string, body: string): Promise<void> {
-  const child = spawn('node', ['-r', 'ts-node/register/transpile-only', 'src/server/main.ts', '--port', String(PORT)], {
+/** One call of `events` identify events through the Import API, in batches of `batchSize`. */
+export function batchCallBody(events: number, batchSize: number): string {
+  return JSON.stringify({
+    payload: Array.from({ length: events }, (_, i) => identify(i)),
+    mapping: { enable_batching: true, batch_size: batchSize },
+    useDefaultMappings: true
+  })
+}
+
+export interface RssRun {
+  /** Peak resident memory (MB) of the server process, and its peak before the call. */
+  peak: number
+  idle: number
+  status: number
+  answerBytes: number
+  seconds: number
+}
+
+/** Starts a fresh `npm start` process, sends it `body` as one call, and reads its peak RSS. */
+export async function peakRss(body: string, port = PORT): Promise<RssRun> {
+  const child = spawn('node', ['-r', 'ts-node/register/transpile-only', 'src/server/main.ts', '--port', String(port)], {
     env: { ...process.env, PARDOT_SERVER_API_KEY: KEY ?? '' },
     stdio: ['ignore', 'pipe', 'inherit']
   })
@@ -45,7 +59,7 @@ async function measure(name: string, body: string): Promise<void> {
   )
   const idle = peakMb(child.pid ?? 0)
   const started = Date.now()
-  const res = await fetch(`http://127.0.0.1:${PORT}/prospects`, {
+  const res = await fetch(`http://127.0.0.1:${port}/prospects`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(KEY ? { authorization: `Bearer ${KEY}` } : {}) },
     body
@@ -53,18 +67,24 @@ async function measure(name: string, body: string): Promise<void> {
   const answer = await res.text()
   const peak = peakMb(child.pid ?? 0)
   child.kill('SIGKILL')
-  const mb = (n: number) => `${n.toFixed(0)} MB`
-  console.log(
-    `${name}: body ${mb(body.length / 1e6)}, status ${res.status}, answer ${mb(answer.length / 1e6)}, ` +
-      `${((Date.now() - started) / 1000).toFixed(1)} s, peak RSS ${mb(peak)} (idle ${mb(idle)})`
-  )
+  return { peak, idle, status: res.status, answerBytes: answer.length, seconds: (Date.now() - started) / 1000 }
 }
 
 async function main() {
-  for (const [name, body] of Object.entries(CASES)) await measure(name, body())
+  const mb = (n: number) => `${n.toFixed(0)} MB`
+  for (const [name, make] of Object.entries(CASES)) {
+    const body = make()
+    const run = await peakRss(body)
+    console.log(
+      `${name}: body ${mb(body.length / 1e6)}, status ${run.status}, answer ${mb(run.answerBytes / 1e6)}, ` +
+        `${run.seconds.toFixed(1)} s, peak RSS ${mb(run.peak)} (idle ${mb(run.idle)})`
+    )
+  }
 }
 
-main().catch((error: unknown) => {
-  console.error(error)
-  process.exit(1)
-})
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  })
+}

@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: prints every benchmark's figures.
- * Options: --sizes 10000,100000  --repeat 3  --batch-sizes 10000,100000  --cpu-events 20000  --only cpu|delivery
+ * Options: --sizes 10000,100000  --repeat 3  --batch-sizes 10000,100000  --cpu-events 20000
+ *   --only cpu|delivery|server  --latencies 50,100,200  --server-seconds 6  --http-events 3000  --rss-port 3999
  *   --single off   skips the one-upsert-per-event rows (they cost one call per event by definition, and take minutes)
  */
 import { measureInChild } from './cpu'
 import { segmentPardot } from '../segment'
 import { deliveryRun, withLocalServer, type DeliveryRun } from './delivery'
+import { serverBench } from './server-report'
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -168,6 +170,7 @@ async function main() {
   const only = option('only', 'all')
   if (only === 'all' || only === 'cpu') await cpuBench()
   if (only === 'all' || only === 'delivery') await deliveryBench()
+  if (only === 'all' || only === 'server') await serverBench(option)
 }
 
 main().catch((error: unknown) => {

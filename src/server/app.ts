@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
-import { createRequestClient, Destination } from '@segment/actions-core'
+import { createRequestClient } from '@segment/actions-core'
+import { destinationFor } from './engine'
 import pardot, { createPardotDestination } from '../destinations/pardot'
 import { bindHosts, type PardotEnvironments } from '../destinations/pardot/hosts'
 import { PardotSandbox, SANDBOX_DEFAULTS, type SandboxOptions } from '../sandbox'
@@ -19,7 +20,7 @@ import { createGate, denyFraming, limitWrites, refuse } from './gate'
 import { escapeControl, hostForUrl } from './security'
 import { localHosts } from './local-hosts'
 import { testerAsset } from './tester/assets'
-import { DEFAULT_SLOW_PARDOT, watchRequests, type SlowPardotPolicy } from './watch'
+import { AttemptWatch, DEFAULT_SLOW_PARDOT, watched, watchRequests, type SlowPardotPolicy } from './watch'
 
 export interface LocalServerOptions extends Partial<ServerConfig> {
   sandbox?: SandboxOptions
@@ -72,6 +73,15 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   // For callers not trusted with the newest tokens: a rotated-out refresh token is refused (see `credentialsFor`).
   let untrustedDefinition = serve(pardot as DestinationDefinition<unknown>, false)
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
+  // Test Connection and dropdowns call Pardot too: each of their requests takes a slot of the business unit, as a
+  // delivery's does, so they cannot make a sixth request beside five deliveries.
+  const limited = <T>(settings: object, work: () => Promise<T>): Promise<T> => {
+    const id = (settings as { businessUnitID?: unknown }).businessUnitID
+    const businessUnit = typeof id === 'string' ? id.trim() : ''
+    const deadline = Date.now() + { ...DEFAULT_RETRY, ...options.retry }.deadlineMs
+    const watch = new AttemptWatch(() => undefined, { take: () => limiter.take(businessUnit, deadline) })
+    return watched(watch, work).finally(() => watch.settle(slowPardot))
+  }
   const log = (line: string) => options.log?.(escapeControl(line))
   // With the sandbox, the hosts it answers on, once this server's address is known (below).
   let aimedHosts: PardotEnvironments | undefined
@@ -83,7 +93,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       return aimedHosts ? bindHosts(request, aimedHosts) : request
     },
     refresh: (settings, credentials) =>
-      new Destination(definition).refreshAccessToken(settings, {
+      destinationFor(definition).refreshAccessToken(settings, {
         accessToken: credentials.accessToken ?? '',
         refreshToken: credentials.refreshToken ?? '',
         clientId: credentials.clientId ?? '',
@@ -171,7 +181,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       const { credentials } = credentialsFor(isObject(oauth) ? fromOAuth(oauth) : undefined, seen)
       const settings = { ...settingsFor(Object.keys(flat).length ? flat : undefined), oauth: toOAuth(credentials) }
       try {
-        await new Destination(definition).testAuthentication(settings)
+        await limited(settings, () => destinationFor(definition).testAuthentication(settings))
         return { status: 200, body: { ok: true } }
       } catch (error) {
         return { status: 200, body: { ok: false, error: failure(error, [...seen, ...secretsOf(credentials)]).message } }
@@ -188,7 +198,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       )
       // A refresh token this server already exchanged under rotation is refused with 409, not answered with the
       // newest tokens (`RefreshTokenExchanged`); only the server's own sandbox credentials follow their family.
-      const destination = new Destination(trusted ? definition : untrustedDefinition)
+      const destination = destinationFor(trusted ? definition : untrustedDefinition)
       try {
         const tokens = await destination.refreshAccessToken(settingsFor(body.settings), {
           accessToken: credentials.accessToken ?? '',
@@ -218,12 +228,15 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         throw new RequestError(404, `No dropdown "${second}" on /${first}. Dropdowns: ${fields.join(', ') || 'none'}.`)
       }
       const { credentials } = credentialsFor(body.auth, seen)
-      const answer = await new Destination(definition).executeDynamicField(first, second, {
-        settings: settingsFor(body.settings),
-        payload: isObject(body.payload) ? body.payload : {},
-        auth: { accessToken: credentials.accessToken ?? '', refreshToken: credentials.refreshToken ?? '' },
-        page: typeof body.page === 'string' ? body.page : undefined
-      })
+      const settings = settingsFor(body.settings)
+      const answer = await limited(settings, () =>
+        destinationFor(definition).executeDynamicField(first, second, {
+          settings,
+          payload: isObject(body.payload) ? body.payload : {},
+          auth: { accessToken: credentials.accessToken ?? '', refreshToken: credentials.refreshToken ?? '' },
+          page: typeof body.page === 'string' ? body.page : undefined
+        })
+      )
       // A dropdown's error is Pardot's answer in words, which may quote what it was sent.
       return { status: 200, body: preview(redactDeep(answer, [...seen, ...secretsOf(credentials)])) }
     }

@@ -1,6 +1,5 @@
 import {
   defaultValues,
-  Destination,
   type DestinationDefinition,
   type JSONObject,
   type RefreshAccessTokenResult,
@@ -9,10 +8,12 @@ import {
   transform
 } from '@segment/actions-core'
 import { pardotCodeIn } from '../destinations/pardot/errors'
-import { redactDeep, toExchanges, type Exchange } from './exchanges'
+import { redactDeep, toExchange, type Exchange } from './exchanges'
+import { destinationFor, liveOAuth } from './engine'
 import { fromMultistatus, RETRYABLE, type PendingImport } from './multistatus'
 import { backoff, DeadlineExceeded, DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
-import { preview, previewExchanges } from './preview'
+import { ExchangePreview, preview } from './preview'
+import { batchSize, EVENTS_AT_ONCE, inChunks, inTurn, quotaUsedUp, takeSlot } from './turns'
 import {
   AttemptWatch,
   cancelledOutcome,
@@ -84,25 +85,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** The error code of an event that ran out of time in the server: not refused, so the platform sends it again. */
 export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED'
 
-/** Batch sizes a mapping may ask for (the Batch Size field's bounds); anything else gets the field's default. */
-const BATCH_SIZE = { min: 1, max: 100_000 }
-
-/**
- * The mapping's `batch_size` when it is a whole number within the field's bounds, else `fallback`. The mapping
- * comes from the caller, and a size of 0, -1 or 1.5 would otherwise cut the events into chunks without end.
- */
-export function batchSize(value: unknown, fallback: number): number {
-  const size = typeof value === 'number' || (typeof value === 'string' && value.trim() !== '') ? Number(value) : NaN
-  return Number.isInteger(size) && size >= BATCH_SIZE.min && size <= BATCH_SIZE.max ? size : fallback
-}
-
 /**
  * Delivers through `Destination.onEvent`/`onBatch`, exactly as the engine does in production:
  * a 401 refreshes the token and retries once.
  */
 export async function deliver(definition: DestinationDefinition<unknown>, call: ActionCall): Promise<DeliveryReport> {
   const action = definition.actions[call.slug]
-  const destination = new Destination(definition)
+  const destination = destinationFor(definition)
+  const exchanges = new ExchangePreview()
   const mapping =
     call.mapping && !call.useDefaultMappings
       ? call.mapping
@@ -127,64 +117,61 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
   }
   const originalSecrets = [credentials.accessToken, credentials.refreshToken, credentials.clientSecret]
   const secrets = () => [...originalSecrets, credentials.accessToken, credentials.refreshToken]
-  // Settings are rebuilt for each attempt: the engine mutates the oauth object when it refreshes.
+  // Settings are rebuilt for each attempt; their tokens are read when the engine uses them (a request waits for its
+  // slot after it is built, and its refresh must send the newest refresh token), and its refresh writes them back.
   const settings = () =>
     ({
       ...call.settings,
       subscription: { subscribe: MATCH_ALL, partnerAction: call.slug, mapping },
-      oauth: {
-        access_token: credentials.accessToken,
-        refresh_token: credentials.refreshToken,
-        clientId: credentials.clientId,
-        clientSecret: credentials.clientSecret
-      }
+      oauth: liveOAuth(credentials)
     }) as unknown as JSONObject
 
-  /** One attempt, holding one of the business unit's slots only while it talks to Pardot. */
-  const attempt = async (work: () => Promise<Result[]>): Promise<EventOutcome> => {
-    const once = async (): Promise<EventOutcome> => {
-      let outcome: EventOutcome
-      try {
-        outcome = { ok: true, status: 200, results: await work() }
-      } catch (error) {
-        const report = failure(error, secrets())
-        outcome = { ok: false, status: report.status, error: report }
-      }
-      // Paused while the slot is still held, so no queued task slips out before the pause.
-      const failures = outcome.ok ? fromMultistatus(outcome.results ?? []) : [outcome]
-      if (failures.some((f) => pardotCodeIn(f.error?.message) === 122)) {
-        call.limiter?.pause(businessUnit, policy.quotaPauseMs)
-      }
-      return outcome
-    }
-    // The deadline timer starts with the work, once the slot is held: waiting in line or through a pause ends
-    // with the limiter's own reason. Work still running at the deadline finishes in the background, holding its
-    // slot until Pardot answers (so the limit still holds), while the caller hears now; an upsert by email is
-    // idempotent, so the platform's resend does no harm.
-    // A request Pardot is slow to answer is reported now (retryable) but stays open, holding the slot, until Pardot
-    // answers or the ceiling passes: Pardot is still working on it, so a retry in a freed slot would be a sixth.
+  /**
+   * One attempt. Each request holds a slot of the business unit from when it is sent until Pardot answers it (the
+   * request hooks in watch.ts): the engine's own work happens outside the slots. The deadline timer starts with the
+   * first request (waiting in line or through a pause ends with the limiter's own reason); work still running at the
+   * deadline, or slower than its timeout, is reported now (retryable) and finishes in the background, keeping its
+   * slot until Pardot answers (or the ceiling passes), since a retry in a freed slot would be a sixth request.
+   */
+  const attempt = (work: () => Promise<Result[]>): Promise<EventOutcome> => {
+    if (call.signal?.aborted) return Promise.resolve(cancelledOutcome())
+    if (Date.now() >= deadline) return Promise.resolve(late('the deadline came before it could be sent'))
     return new Promise<EventOutcome>((resolve) => {
-      const task = async () => {
-        if (call.signal?.aborted) return cancelledOutcome()
-        if (Date.now() >= deadline) return late('the deadline came before it could be sent')
-        const timer = setTimeout(() => resolve(late('Pardot had not answered yet')), deadline - Date.now())
-        const watch = new AttemptWatch((ms) => resolve(slowOutcome(ms)))
-        try {
-          return await watched(watch, once)
-        } finally {
-          clearTimeout(timer)
-          const hold = watch.holdFor(slowPolicy)
-          if (hold > 0) await sleep(hold)
-        }
-      }
-      ;(call.limiter ? call.limiter.run(businessUnit, task, deadline, caller) : task()).then(
-        resolve,
-        (error: unknown) => {
-          if (error instanceof DeadlineExceeded) return resolve(late(error.message))
-          const report = failure(error, secrets())
-          resolve({ ok: false, status: report.status, error: report })
-        }
-      )
+      let timer: NodeJS.Timeout | undefined
+      /** Why the attempt stopped before a request was sent (deadline in line, caller gone), if it did. */
+      let stopped: EventOutcome | undefined
+      const watch = new AttemptWatch((ms) => resolve(slowOutcome(ms)), {
+        take: () =>
+          takeSlot(call.limiter, businessUnit, deadline, caller, call.signal).catch((error: unknown) => {
+            stopped = error instanceof DeadlineExceeded ? late(error.message) : cancelledOutcome()
+            throw error
+          }),
+        sent: () => {
+          timer ??= setTimeout(() => resolve(late('Pardot had not answered yet')), Math.max(0, deadline - Date.now()))
+        },
+        // Paused while the slot is still held, so no queued request slips out before the pause.
+        answered: (response) => quotaUsedUp(response) && call.limiter?.pause(businessUnit, policy.quotaPauseMs),
+        record: (response) => exchanges.add(() => toExchange(response, secrets())),
+        token: () => credentials.accessToken
+      })
+      watched(watch, work)
+        .then(
+          (results): EventOutcome => ({ ok: true, status: 200, results }),
+          (error: unknown): EventOutcome => {
+            if (stopped) return stopped
+            const report = failure(error, secrets())
+            return { ok: false, status: report.status, error: report }
+          }
+        )
+        .then((outcome) => {
+          // A quota answer the hooks could not read (a batch's rows) still pauses the business unit.
+          const failures = outcome.ok ? fromMultistatus(outcome.results ?? []) : [outcome]
+          if (failures.some((f) => pardotCodeIn(f.error?.message) === 122))
+            call.limiter?.pause(businessUnit, policy.quotaPauseMs)
+          resolve(outcome)
+        })
+        .catch(() => undefined)
+        .finally(() => (clearTimeout(timer), watch.settle(slowPolicy)))
     })
   }
 
@@ -214,7 +201,10 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
       await sleep(delay)
       retries += 1
       const retried = await again(failed)()
-      outcomes = outcomes.map((o, i) => (failed.includes(i) ? lastWord(o, retried[failed.indexOf(i)]) : o))
+      // Each retried outcome goes straight to its place: linear in the events, however many failed.
+      const merged = outcomes.slice()
+      failed.forEach((i, k) => (merged[i] = lastWord(outcomes[i], retried[k])))
+      outcomes = merged
     }
     return outcomes
   }
@@ -243,19 +233,17 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
     // As Segment's platform does: batching is the mapping's choice, in batches of at most batch_size.
     const fallback = batchSize(action.fields.batch_size?.default, call.payload.length)
     const size = batchSize(mapping.batch_size, fallback)
-    const chunks: SegmentEvent[][] = []
-    for (let i = 0; i < call.payload.length; i += size) chunks.push(call.payload.slice(i, i + size))
-    const events = (await Promise.all(chunks.map(batch))).flat()
+    const events = (await inChunks(call.payload, size, call.limiter?.max ?? 5, batch)).flat()
     report = { ok: events.every((e) => e.ok), status: 200, events }
   } else {
-    const events = await Promise.all(call.payload.map(one))
-    report = { ok: events.every((e) => e.ok), status: 200, events }
+    const events = call.payload
+    const outcomes = await inTurn(events.length, EVENTS_AT_ONCE, (i) => one(events[i]))
+    report = { ok: outcomes.every((e) => e.ok), status: 200, events: outcomes }
   }
-  // Redacted before the preview cuts anything, so no cut leaves half a secret showing; then the whole answer once
-  // more, so a payload value equal to a secret is hidden everywhere, not only where the request quotes it.
-  const exchanges = previewExchanges(toExchanges(destination.responses, secrets()))
+  // Redacted before the preview cuts anything, so no cut leaves half a secret showing (the exchanges were, as they
+  // came); then the rest of the answer, so a payload value equal to a secret is hidden everywhere.
   const payload = preview(redactDeep(mapped(mapping, call.payload), secrets()))
-  return redactDeep({ ...report, payload, ...exchanges, tokenRefreshed, retries }, secrets())
+  return { ...redactDeep({ ...report, tokenRefreshed, retries }, secrets()), payload, ...exchanges.result() }
 }
 
 /** An attempt cut short by the deadline says what the one before it met, which is what the user can act on. */

@@ -11,22 +11,27 @@ const HIDDEN_HEADERS = new Set(['authorization', INTERNAL_HEADER])
 
 /** Turns the engine's recorded responses into exchanges, with every secret replaced by `[redacted]`. */
 export function toExchanges(responses: DecoratedResponse[], secrets: (string | undefined)[]): Exchange[] {
-  const scrub = <T>(value: T): T => redactDeep(value, secrets)
-  return responses.map((response) => {
-    const request = response.request
-    const headers: Record<string, string> = {}
-    request.headers.forEach((value, name) => {
-      headers[name] = HIDDEN_HEADERS.has(name) ? value.replace(/^(Bearer\s+)?.+$/i, '$1[redacted]') : value
-    })
-    const options = response.options as { json?: unknown; body?: unknown }
-    const body = options.json ?? (typeof options.body === 'string' ? options.body : options.body?.toString())
-    const answerHeaders: Record<string, string> = {}
-    response.headers.forEach((value, name) => (answerHeaders[name] = value))
-    return scrub({
+  return responses.map((response) => toExchange(response, secrets))
+}
+
+/** One recorded response as an exchange, with every secret replaced by `[redacted]`. */
+export function toExchange(response: DecoratedResponse, secrets: (string | undefined)[]): Exchange {
+  const request = response.request
+  const headers: Record<string, string> = {}
+  request.headers.forEach((value, name) => {
+    headers[name] = HIDDEN_HEADERS.has(name) ? value.replace(/^(Bearer\s+)?.+$/i, '$1[redacted]') : value
+  })
+  const options = response.options as { json?: unknown; body?: unknown }
+  const body = options.json ?? (typeof options.body === 'string' ? options.body : options.body?.toString())
+  const answerHeaders: Record<string, string> = {}
+  response.headers.forEach((value, name) => (answerHeaders[name] = value))
+  return redactDeep(
+    {
       request: { method: request.method, url: request.url, headers, body },
       response: { status: response.status, headers: answerHeaders, body: response.data ?? response.content }
-    })
-  })
+    },
+    secrets
+  )
 }
 
 /** Past this depth a value is replaced, not walked: the body check keeps callers' values far shallower. */

@@ -21,17 +21,36 @@ export class ConcurrencyLimiter {
    * caller waits without bound. Tasks without a caller each count as a caller of their own.
    */
   async run<T>(key: string, task: () => Promise<T>, deadline?: number, caller: unknown = Symbol('caller')): Promise<T> {
+    const release = await this.take(key, deadline, caller)
+    try {
+      return await task()
+    } finally {
+      release()
+    }
+  }
+
+  /**
+   * Waits as `run` does, then holds the slot until the returned function is called (once; later calls do
+   * nothing): for a slot that must cover one request to Pardot, not a task around it.
+   */
+  async take(key: string, deadline?: number, caller: unknown = Symbol('caller')): Promise<() => void> {
     await this.acquire(key, caller, deadline)
+    let held = true
+    const release = () => {
+      if (held) this.release(key)
+      held = false
+    }
     try {
       // Checked once the slot is ours, so tasks that queued before the pause wait too.
       for (let wait = this.pauseLeft(key); wait > 0; wait = this.pauseLeft(key)) {
         if (deadline !== undefined && Date.now() + wait > deadline) throw new DeadlineExceeded('paused')
         await new Promise((resolve) => setTimeout(resolve, wait))
       }
-      return await task()
-    } finally {
-      this.release(key)
+    } catch (error) {
+      release()
+      throw error
     }
+    return release
   }
 
   /**

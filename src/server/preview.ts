@@ -32,3 +32,33 @@ export function previewExchanges(exchanges: Exchange[]): { requests: Exchange[];
   const left = exchanges.length - requests.length
   return left > 0 ? { requests, requestsNotShown: left } : { requests }
 }
+
+/**
+ * The exchanges of one call, kept as they happen and only up to the bound: an exchange past it is counted, never
+ * built, and nothing holds on to the requests (a batch's CSV files) once their exchange is made.
+ */
+export class ExchangePreview {
+  private readonly requests: Exchange[] = []
+  private size = 0
+  private left = 0
+
+  /** `make` builds the exchange (redacted) only when it may still be shown. */
+  add(make: () => Exchange): void {
+    if (this.left > 0) {
+      this.left++
+      return
+    }
+    const shown = preview(make())
+    const size = this.size + JSON.stringify(shown).length
+    if (size > PREVIEW.exchangeChars) {
+      this.left++
+      return
+    }
+    this.size = size
+    this.requests.push(shown)
+  }
+
+  result(): { requests: Exchange[]; requestsNotShown?: number } {
+    return this.left > 0 ? { requests: this.requests, requestsNotShown: this.left } : { requests: this.requests }
+  }
+}

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { DestinationDefinition, RequestOptions } from '@segment/actions-core'
+import type { DecoratedResponse, DestinationDefinition, RequestOptions } from '@segment/actions-core'
 import type { EventOutcome } from './deliver'
 
 /**
@@ -19,9 +19,27 @@ export const DEFAULT_SLOW_PARDOT: SlowPardotPolicy = { ceilingMs: 60_000, penalt
 const DEFAULT_TIMEOUT_MS = 10_000
 
 /**
- * Watches the requests of one attempt (one `onEvent`/`onBatch` holding one slot). When a request outlives its own
- * timeout, the caller hears it at once (`onSlow`) while the request stays open, holding the slot, until Pardot
- * answers or the ceiling passes; no further request is made for an attempt already reported.
+ * What one attempt's requests do through the request client's hooks (given by `deliver`). A business unit's slot
+ * is taken right before each request is sent and given back when Pardot has answered it, so mapping, validation,
+ * request building and answer handling run outside the slot and five requests are in flight whenever five wait.
+ */
+export interface AttemptHooks {
+  /** Waits for a free slot; resolves with its release, or rejects (deadline, caller gone) and nothing is sent. */
+  take?(): Promise<() => void>
+  /** A request is on its way (its slot held). */
+  sent?(): void
+  /** Pardot's answer to a request, seen while its slot is still held (a quota pause starts before it passes on). */
+  answered?(response: unknown): void
+  /** The engine's record of a request and its answer (what the caller's report shows). */
+  record?(response: DecoratedResponse): void
+  /** The newest access token of the call: a request built before a refresh may have waited for its slot since. */
+  token?(): string | undefined
+}
+
+/**
+ * Watches the requests of one attempt (one `onEvent`/`onBatch`). When a request outlives its own timeout, the
+ * caller hears it at once (`onSlow`) while the request stays open, holding its slot, until Pardot answers or the
+ * ceiling passes; no further request is made for an attempt already reported.
  */
 export class AttemptWatch {
   /** Reported as timed out: whatever the attempt still does is not the caller's any more. */
@@ -29,23 +47,39 @@ export class AttemptWatch {
   private timer?: NodeJS.Timeout
   private sentAt = 0
   private open = false
+  /** The slot held by the request in flight, or by one that failed without an answer (until `settle`). */
+  private release?: () => void
 
-  constructor(private readonly onSlow: (timeoutMs: number) => void) {}
+  constructor(
+    private readonly onSlow: (timeoutMs: number) => void,
+    readonly hooks: AttemptHooks = {}
+  ) {}
+
+  /** Takes a slot for the next request, unless one is still held by a request that ended without an answer. */
+  async acquire(): Promise<void> {
+    if (this.abandoned) throw new Error('This attempt was already reported as timed out; nothing more is sent.')
+    if (!this.release && this.hooks.take) this.release = await this.hooks.take()
+  }
 
   sent(timeoutMs: number): void {
     if (this.abandoned) throw new Error('This attempt was already reported as timed out; nothing more is sent.')
     clearTimeout(this.timer)
     this.sentAt = Date.now()
     this.open = true
+    this.hooks.sent?.()
     this.timer = setTimeout(() => {
       this.abandoned = true
       this.onSlow(timeoutMs)
     }, timeoutMs)
   }
 
-  answered(): void {
+  answered(response?: unknown): void {
     clearTimeout(this.timer)
     this.open = false
+    this.hooks.answered?.(response)
+    // A 401 keeps its slot through the token refresh to the repeated request (as the engine does it, at once):
+    // given back, it would let queued requests carrying the same expired token out, each to be answered 401 too.
+    if ((response as { status?: unknown } | undefined)?.status !== 401) this.free()
   }
 
   /** Once the attempt's work has ended: how much longer its slot must count as in use. */
@@ -56,19 +90,41 @@ export class AttemptWatch {
     // Cut by the ceiling, Pardot may still be at it; a request that failed sooner (a reset) ended with its socket.
     return age >= policy.ceilingMs ? Math.max(0, policy.penaltyMs - age) : 0
   }
+
+  /** Once the attempt's work has ended: gives back a slot still held, after the hold `holdFor` asks. */
+  settle(policy: SlowPardotPolicy): void {
+    const hold = this.holdFor(policy)
+    if (hold > 0) setTimeout(() => this.free(), hold)
+    else this.free()
+  }
+
+  private free(): void {
+    const release = this.release
+    this.release = undefined
+    release?.()
+  }
 }
 
 const attempts = new AsyncLocalStorage<AttemptWatch>()
 
 /** The request client takes hooks in extension options too, though `RequestExtension`'s type leaves them out. */
 type Hooked = RequestOptions & {
-  beforeRequest?: ((options: { timeout?: number | false }) => RequestOptions | void)[]
-  afterResponse?: (() => void)[]
+  beforeRequest?: ((options: {
+    timeout?: number | false
+    headers?: unknown
+    body?: unknown
+  }) => RequestOptions | void | Promise<RequestOptions | void>)[]
+  afterResponse?: ((request: unknown, options: unknown, response: unknown) => void)[]
 }
 
 /** Runs an attempt's work with its requests watched. */
 export function watched<T>(watch: AttemptWatch, work: () => Promise<T>): Promise<T> {
   return attempts.run(watch, work)
+}
+
+/** The attempt whose work is running now, if any. */
+export function currentAttempt(): AttemptWatch | undefined {
+  return attempts.getStore()
 }
 
 /**
@@ -91,15 +147,26 @@ export function watchRequests<S>(
         headers: { ...base.headers, ...headers },
         beforeRequest: [
           ...(base.beforeRequest ?? []),
-          (options) => {
+          async (options) => {
             const watch = attempts.getStore()
             if (!watch) return
+            // The slot is taken here, once the engine has built the request, so it covers the request alone. A token
+            // refresh goes to Salesforce's login host, not Pardot's API, so it takes none: queued behind requests that
+            // all carry the expired token, it would leave each of them to be answered 401.
+            if (!isTokenRefresh(options.body)) await watch.acquire()
             const timeout = typeof options.timeout === 'number' ? options.timeout : DEFAULT_TIMEOUT_MS
             watch.sent(timeout)
-            return { timeout: Math.max(timeout, policy.ceilingMs) }
+            return {
+              timeout: Math.max(timeout, policy.ceilingMs),
+              ...freshToken(options.headers, watch.hooks.token?.())
+            }
           }
         ],
-        afterResponse: [...(base.afterResponse ?? []), () => attempts.getStore()?.answered()]
+        // Runs once the answer's body is read (the engine's own hooks come first): Pardot is done with it.
+        afterResponse: [
+          ...(base.afterResponse ?? []),
+          (_request, _options, response) => attempts.getStore()?.answered(response)
+        ]
       }
       return hooked
     }
@@ -121,4 +188,25 @@ export function slowOutcome(ms: number): EventOutcome {
 export function cancelledOutcome(): EventOutcome {
   const message = 'Not sent: the caller closed the connection.'
   return { ok: false, status: 499, error: { status: 499, code: CANCELLED, message, retryable: true } }
+}
+
+/** Characters a header value can carry; a token with others was left out by the destination too. */
+const HEADER_SAFE = /^[\x21-\x7e]+$/
+
+/**
+ * The Authorization header with the call's newest token, when the request carries an older one: it was built before
+ * it waited for its slot, and a refresh by another request in the meantime would otherwise cost it a 401 (and an
+ * expired token, another refresh). Requests without a bearer token (the token refresh itself) are left alone.
+ */
+function freshToken(headers: unknown, token: string | undefined): { headers?: Record<string, string> } {
+  if (!token || !HEADER_SAFE.test(token)) return {}
+  const get = (headers as { get?: unknown } | undefined)?.get
+  const sent = typeof get === 'function' ? (get as (name: string) => unknown).call(headers, 'authorization') : undefined
+  if (typeof sent !== 'string' || !sent.startsWith('Bearer ') || sent === `Bearer ${token}`) return {}
+  return { headers: { Authorization: `Bearer ${token}` } }
+}
+
+/** The refresh_token grant's form body (the only request the destination sends to the login host). */
+function isTokenRefresh(body: unknown): boolean {
+  return body instanceof URLSearchParams && body.has('grant_type')
 }

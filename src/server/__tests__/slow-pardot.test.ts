@@ -76,3 +76,24 @@ describe('AttemptWatch', () => {
     expect(cut.holdFor(policy)).toBe(60_000)
   })
 })
+
+describe('Test Connection and dropdowns', () => {
+  it('take a slot per request as deliveries do: ten at once against a slow Pardot, at most 5 arriving, no code 66', async () => {
+    local = await startLocalServer({ port: 0, sandbox: { faults: { rateSlow: 1, slowMs: 600 } } })
+    const url = local.url
+    const post = (path: string, body: unknown) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body)
+      }).then((res) => res.status)
+    const statuses = await Promise.all([
+      ...Array.from({ length: 6 }, () => post('/authenticate', {})),
+      ...Array.from({ length: 4 }, () => post('/listMembership/listId', {}))
+    ])
+    expect(statuses.every((status) => status === 200)).toBe(true)
+    const stats = local.sandbox?.stats()
+    expect(stats?.maxInFlightArrived[BU]).toBeLessThanOrEqual(5)
+    expect(stats?.answers['66'] ?? 0).toBe(0)
+  }, 30_000)
+})

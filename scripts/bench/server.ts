@@ -1,0 +1,151 @@
+/**
+ * The local server's own figures: single-event throughput against the physical limit of 5 requests in flight
+ * (5 / latency), the server's CPU per single-event call over HTTP against in-process `onEvent`, and peak RSS for one
+ * 100,000-event call at two batch sizes. The server runs in a fresh child process, so the load generator's CPU is
+ * not the server's, and no run pays for the heap of the one before. Loopback and the embedded sandbox only.
+ */
+import { fork } from 'node:child_process'
+import type { SandboxStats } from '../../src/sandbox'
+import { measureInChild } from './cpu'
+import { peakRss, batchCallBody } from '../rss'
+
+const CHILD_FLAG = '--server-child'
+
+/** Pardot's limit per business unit: the most requests the server may have in flight. */
+const SLOTS = 5
+
+export interface ServerChild {
+  url: string
+  cpuMicros(): Promise<number>
+  stop(): void
+}
+
+/** Starts `startLocalServer` with the sandbox at `latencyMs` in a fresh process. */
+export function serverChild(latencyMs: number): Promise<ServerChild> {
+  const child = fork(__filename, [CHILD_FLAG, String(latencyMs)], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+  })
+  const replies: ((value: number) => void)[] = []
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('message', (message: { url?: string; cpu?: number }) => {
+      if (message.url) {
+        resolve({
+          url: message.url,
+          cpuMicros: () => new Promise<number>((answer) => (replies.push(answer), child.send('cpu'))),
+          stop: () => child.kill('SIGKILL')
+        })
+      } else if (message.cpu !== undefined) replies.shift()?.(message.cpu)
+    })
+  })
+}
+
+const identify = (i: number) => ({
+  type: 'identify',
+  messageId: `m${i}`,
+  timestamp: '2026-01-01T00:00:00Z',
+  userId: `u${i}`,
+  traits: {
+    email: `user${i}@example.com`,
+    first_name: 'Ann',
+    last_name: 'Lee',
+    company: 'Acme',
+    title: 'CTO',
+    address: { city: 'Austin', state: 'TX', postal_code: '78701', country: 'US' }
+  }
+})
+
+/** `count` single-event calls, `clients` at a time (each on its own keep-alive connection through fetch). */
+async function singleEvents(url: string, from: number, count: number, clients: number): Promise<number> {
+  let next = from
+  let failed = 0
+  const client = async () => {
+    for (let i = next++; i < from + count; i = next++) {
+      const res = await fetch(`${url}/prospects`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ payload: identify(i), useDefaultMappings: true })
+      })
+      if (!res.ok) failed++
+      await res.arrayBuffer()
+    }
+  }
+  await Promise.all(Array.from({ length: clients }, client))
+  return failed
+}
+
+async function stats(url: string): Promise<SandboxStats> {
+  return (await (await fetch(`${url}/sandbox/stats`)).json()) as SandboxStats
+}
+
+export interface ThroughputRun {
+  fraction: number
+  maxArrived: number
+  code66: number
+  failed: number
+}
+
+/** Single events for about `seconds` at the ideal rate, 20 callers waiting: events/s ÷ (5 / latency). */
+export async function throughput(latencyMs: number, seconds: number): Promise<ThroughputRun> {
+  const ideal = SLOTS / (latencyMs / 1000)
+  const events = Math.round(ideal * seconds)
+  const server = await serverChild(latencyMs)
+  try {
+    await singleEvents(server.url, 0, 50, 10) // warm-up
+    await fetch(`${server.url}/sandbox/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } })
+    const began = process.hrtime.bigint()
+    const failed = await singleEvents(server.url, 1000, events, 20)
+    const elapsed = Number(process.hrtime.bigint() - began) / 1e9
+    const seen = await stats(server.url)
+    return {
+      fraction: events / elapsed / ideal,
+      maxArrived: Math.max(0, ...Object.values(seen.maxInFlightArrived)),
+      code66: seen.answers['66'] ?? 0,
+      failed
+    }
+  } finally {
+    server.stop()
+  }
+}
+
+/** The server process's CPU-µs per single-event call over HTTP (sandbox at 0 ms latency, in the same process). */
+export async function httpCpuPerEvent(events: number): Promise<number> {
+  const server = await serverChild(0)
+  try {
+    await singleEvents(server.url, 0, 500, 8) // warm-up
+    const before = await server.cpuMicros()
+    await singleEvents(server.url, 1000, events, 8)
+    return ((await server.cpuMicros()) - before) / events
+  } finally {
+    server.stop()
+  }
+}
+
+/** In-process `Destination.onEvent` CPU-µs per event, network stubbed (the cpu section's first measure). */
+export async function inProcessCpuPerEvent(events: number): Promise<number> {
+  return 1e6 / (await measureInChild('ours', false, events))
+}
+
+/** Peak RSS above idle (MB) of a fresh `npm start` process for one 100,000-event call at `batchSize`. */
+export async function batchCallRss(batchSize: number, port: number): Promise<number> {
+  const { peak, idle } = await peakRss(batchCallBody(100_000, batchSize), port)
+  return peak - idle
+}
+
+if (process.argv[2] === CHILD_FLAG) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startLocalServer } = require('../../src/server/app') as typeof import('../../src/server/app')
+  startLocalServer({ port: 0, sandbox: { latencyMs: Number(process.argv[3]), dailyQuota: 1e9 } })
+    .then((local) => {
+      process.on('message', () => {
+        const used = process.cpuUsage()
+        process.send?.({ cpu: used.user + used.system })
+      })
+      process.send?.({ url: local.url })
+    })
+    .catch((error: unknown) => {
+      console.error(error)
+      process.exit(1)
+    })
+}
