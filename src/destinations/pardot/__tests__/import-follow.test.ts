@@ -180,6 +180,21 @@ describe('a batch follows its import to the end', () => {
     })
   })
 
+  it('fails for good only the last of the events merged into a refused row; the others are retried (review 14: 7)', async () => {
+    created()
+    polled({ status: 'Complete', errorCount: 1 })
+    errorsFile('matchEmail,error\r\na@example.com,Invalid value\r\n')
+    const merged = [
+      identify({ email: 'a@example.com', first_name: 'ok' }),
+      identify({ email: 'a@example.com', title: 'x' })
+    ]
+    const { statuses } = await sendBatch(merged)
+    expect(statuses).toEqual([
+      expect.objectContaining({ status: 503, errortype: 'RETRYABLE_ERROR' }),
+      expect.objectContaining({ status: 400, errortype: 'PARDOT_IMPORT_ROW_REFUSED' })
+    ])
+  })
+
   it('does not follow the import when Import Wait is 0', async () => {
     created()
     const { requests, statuses } = await sendBatch(events, { import_wait_seconds: 0 })

@@ -109,7 +109,16 @@ function answerImport(
       // Pardot's row errors carry no code: a reason that reads as temporary is retried, any other is final.
       const status = /temporar|try again|timed? ?out|internal error/i.test(reason) ? 503 : 400
       const message = `Pardot refused this event's row in import ${importId}: ${reason}.${campaignHint(reason)}`
-      each((i) => setError(answers, i, { status, message, code: 'PARDOT_IMPORT_ROW_REFUSED' }, sent(i)))
+      const last = events[events.length - 1]
+      each((i) => {
+        // Events merged into one row share its refusal, but only the last one's values are sure to be in it (the
+        // others' may be valid and were overwritten or joined): a final refusal goes to the last event only, the
+        // others are retried, so a valid event is never dropped for another event's bad value.
+        if (status === 400 && i !== last) {
+          const merged = `Pardot refused the row this event was merged into (import ${importId}, with a later event for the same email): ${reason}. The fault may be the other event's, so this one will be sent again.`
+          setError(answers, i, { status: 503, message: merged, code: 'RETRYABLE_ERROR' }, sent(i))
+        } else setError(answers, i, { status, message, code: 'PARDOT_IMPORT_ROW_REFUSED' }, sent(i))
+      })
     } else if (outcome.unmatched > 0) {
       const message = `Pardot refused ${outcome.unmatched} row(s) of import ${importId} that its errors file does not name by email, so this event's fate is unknown; it will be sent again (an upsert lands the same way twice).`
       each((i) => setError(answers, i, { status: 502, message, code: 'RETRYABLE_ERROR' }, sent(i)))
