@@ -9,17 +9,24 @@ type Answer = { status: number; body: unknown }
 function followerWith(answers: Answer[], options = { intervalMs: 10, maxIntervalMs: 40, maxMs: 400 }) {
   const calls: { url: string; at: number }[] = []
   const limiter = new ConcurrencyLimiter(5)
-  const request = (async (url: string) => {
+  const request = ((url: string) => {
     calls.push({ url, at: Date.now() })
     const answer = answers.length > 1 ? answers.shift() : answers[0]
     if (!answer || answer.status >= 400) {
       // As the destination's errors read: its code in Pardot's words, which the follower looks for.
       const { code } = (answer?.body ?? {}) as { code?: number }
-      throw Object.assign(new Error(`Pardot answered (code ${code ?? 0}, HTTP ${answer?.status ?? 0})`), {
-        status: answer?.status
-      })
+      return Promise.reject(
+        Object.assign(new Error(`Pardot answered (code ${code ?? 0}, HTTP ${answer?.status ?? 0})`), {
+          status: answer?.status
+        })
+      )
     }
-    return { status: answer.status, data: answer.body, content: JSON.stringify(answer.body), headers: new Headers() }
+    return Promise.resolve({
+      status: answer.status,
+      data: answer.body,
+      content: JSON.stringify(answer.body),
+      headers: new Headers()
+    })
   }) as unknown as RequestClient
   const follower = new ImportFollower(options, () => undefined, limiter, {
     request: () => request,
