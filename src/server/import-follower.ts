@@ -2,8 +2,8 @@ import type { JSONObject, RefreshAccessTokenResult, RequestClient } from '@segme
 import type { Settings } from '../destinations/pardot/generated-types'
 import { PardotClient } from '../destinations/pardot/pardot-client'
 import { getImport } from '../destinations/pardot/pardot-client-imports'
-import { completed } from '../destinations/pardot/prospects/follow-import'
-import { redact } from '../destinations/pardot/errors'
+import { completed, emailKey } from '../destinations/pardot/prospects/follow-import'
+import { pardotCodeIn, redact } from '../destinations/pardot/errors'
 import type { Credentials, DeliveryReport } from './deliver'
 import type { ConcurrencyLimiter } from './limiter'
 
@@ -19,6 +19,8 @@ export interface FollowedImport {
   status: string
   /** Rows Pardot refused, with its reason: each is an event that did not land although it was accepted. */
   refused: { email: string; reason: string }[]
+  /** Rows Pardot refused that its errors file does not tie to an email of this import: events with no known fate. */
+  unmatched: number
   polls: number
   startedAt: string
   endedAt?: string
@@ -27,13 +29,21 @@ export interface FollowedImport {
 }
 
 export interface FollowOptions {
-  /** Time between polls; Pardot gives no guidance, and each poll is an API call, so seconds, not milliseconds. */
+  /** Time before the first poll; Pardot gives no guidance, and each poll is an API call, so seconds, not ms. */
   intervalMs: number
+  /** The interval doubles after each poll up to this cap, so a slow import costs a few polls, not one every 5 s. */
+  maxIntervalMs?: number
   /** How long an import is followed before its outcome is given up as unknown. */
   maxMs: number
+  /** How long the business unit's calls are held once a poll hears code 122 (daily quota used up). */
+  quotaPauseMs?: number
 }
 
-export const DEFAULT_FOLLOW: FollowOptions = { intervalMs: 5000, maxMs: 10 * 60_000 }
+/** 5, 10, 20, 40, 60, 60 … s: about 14 polls in 10 minutes instead of 120. */
+export const DEFAULT_FOLLOW: FollowOptions = { intervalMs: 5000, maxIntervalMs: 60_000, maxMs: 10 * 60_000 }
+
+/** GET /imports keeps the newest imports only, so a long-running server's memory stays bounded. */
+export const MAX_FOLLOWED = 1000
 
 interface Context {
   settings: JSONObject
@@ -82,11 +92,17 @@ export class ImportFollower {
         outcome: 'pending',
         status: 'Waiting',
         refused: [],
+        unmatched: 0,
         polls: 0,
         startedAt: new Date().toISOString()
       }
       this.imports.set(key, followed)
-      this.schedule(followed, context, Date.now() + this.options.maxMs)
+      // Map order is insertion order: the oldest go first (one still pending keeps its timer, just not its view).
+      for (const oldest of this.imports.keys()) {
+        if (this.imports.size <= MAX_FOLLOWED) break
+        this.imports.delete(oldest)
+      }
+      this.schedule(followed, context, Date.now() + this.options.maxMs, this.options.intervalMs)
     }
   }
 
@@ -101,7 +117,8 @@ export class ImportFollower {
         complete: count('complete'),
         failed: count('failed'),
         unknown: count('unknown'),
-        refusedRows: imports.reduce((sum, i) => sum + i.refused.length, 0)
+        refusedRows: imports.reduce((sum, i) => sum + i.refused.length + i.unmatched, 0),
+        unmatchedRows: imports.reduce((sum, i) => sum + i.unmatched, 0)
       }
     }
   }
@@ -112,27 +129,32 @@ export class ImportFollower {
     this.timers.clear()
   }
 
-  private schedule(followed: FollowedImport, context: Context, giveUpAt: number): void {
+  private schedule(followed: FollowedImport, context: Context, giveUpAt: number, delayMs: number): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer)
-      const poll = () => this.poll(followed, context, giveUpAt)
+      const poll = () => this.poll(followed, context, giveUpAt, delayMs)
       void (this.limiter ? this.limiter.run(followed.businessUnitId, poll) : poll())
-    }, this.options.intervalMs)
+    }, delayMs)
     this.timers.add(timer)
   }
 
-  private async poll(followed: FollowedImport, context: Context, giveUpAt: number): Promise<void> {
+  private async poll(followed: FollowedImport, context: Context, giveUpAt: number, delayMs: number): Promise<void> {
     const secrets = () => [context.credentials.accessToken, context.credentials.refreshToken]
     try {
       followed.polls++
       const client = this.client(context)
       const state = await getImport(client, followed.importId)
       followed.status = state.status
+      // A later good poll means the earlier failure no longer describes the import.
+      delete followed.note
       if (state.status === 'Complete')
-        return this.end(followed, await completed(client, state.id, state.errorCount ?? 0))
+        return this.end(followed, await completed(client, state.id, state.errorCount ?? 0, followed.emails))
       if (['Failed', 'Canceling', 'Canceled'].includes(state.status)) return this.end(followed, undefined)
     } catch (error) {
-      followed.note = redact((error as Error).message, secrets())
+      const message = (error as Error).message
+      followed.note = redact(message, secrets())
+      // As deliveries do: once the daily quota is spent, no call of this business unit goes out for a while.
+      if (pardotCodeIn(message) === 122) this.limiter?.pause(followed.businessUnitId, this.options.quotaPauseMs ?? 5000)
       if ((error as { status?: number }).status === 401) await this.refresh(context)
     }
     if (Date.now() >= giveUpAt) {
@@ -143,7 +165,8 @@ export class ImportFollower {
       )
       return
     }
-    this.schedule(followed, context, giveUpAt)
+    const next = Math.min(delayMs * 2, Math.max(this.options.maxIntervalMs ?? delayMs, this.options.intervalMs))
+    this.schedule(followed, context, giveUpAt, Math.max(1, Math.min(next, giveUpAt - Date.now())))
   }
 
   private end(followed: FollowedImport, outcome: Awaited<ReturnType<typeof completed>> | undefined): void {
@@ -156,7 +179,12 @@ export class ImportFollower {
       return
     }
     followed.outcome = 'complete'
-    followed.refused = [...outcome.refused].map(([email, reason]) => ({ email, reason }))
+    // Only the refused rows of this import's own emails; the others are counted as unmatched (fate unknown).
+    const own = new Set(followed.emails.map(emailKey))
+    followed.refused = [...outcome.refused]
+      .filter(([email]) => own.has(email))
+      .map(([email, reason]) => ({ email, reason }))
+    followed.unmatched = outcome.unmatched
     const unmatched = outcome.unmatched > 0 ? ` (${outcome.unmatched} more not named by email)` : ''
     this.log(
       `import ${followed.importId} Complete: ${followed.refused.length} of ${followed.events} row(s) refused${unmatched}${followed.refused

@@ -57,7 +57,7 @@ describe('imports a batch left pending', () => {
     ])
     expect(report.events?.[0].pending?.note).toMatch(/^Outcome pending: Pardot took the row \(import 1\)/)
     const answer = await importsWhen((a) => a.counts.complete === 1)
-    expect(answer.counts).toEqual({ pending: 0, complete: 1, failed: 0, unknown: 0, refusedRows: 1 })
+    expect(answer.counts).toEqual({ pending: 0, complete: 1, failed: 0, unknown: 0, refusedRows: 1, unmatchedRows: 0 })
     expect(answer.imports[0]).toMatchObject({
       importId: 1,
       events: 2,

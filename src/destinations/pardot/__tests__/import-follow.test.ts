@@ -100,9 +100,19 @@ describe('a batch follows its import to the end', () => {
     })
   })
 
-  it('reports the events pending, not failed, when a poll fails: Pardot has the file', async () => {
+  it('keeps polling after a failed poll (review 14: 4), and reports pending only when every poll failed', async () => {
     created()
     nock(PROD_API).get(STATUS).reply(503, { code: 85, message: 'Internal error' })
+    polled({ status: 'Complete', errorCount: 0 })
+    const { statuses } = await sendBatch(events)
+    expect(statuses.map((s) => [s.status, s.body])).toEqual(
+      Array(3).fill([200, expect.objectContaining({ importStatus: 'Complete' })])
+    )
+  })
+
+  it('reports the events pending, not failed, when every poll fails: Pardot has the file', async () => {
+    created()
+    nock(PROD_API).get(STATUS).times(4).reply(503, { code: 85, message: 'Internal error' })
     const { statuses } = await sendBatch(events)
     expect(statuses.map((s) => [s.status, s.body])).toEqual(
       Array(3).fill([
@@ -110,6 +120,79 @@ describe('a batch follows its import to the end', () => {
         expect.objectContaining({ outcome: 'pending', note: expect.stringContaining('Internal error') as string })
       ])
     )
+  })
+
+  const errorsFile = (csv: string) =>
+    nock(PROD_API).get('/api/v5/imports/7/errors').reply(200, csv, { 'content-type': 'text/csv' })
+
+  it('ties a refused row to its event whatever the case or padding of the email (review 14: 1)', async () => {
+    created()
+    polled({ status: 'Complete', errorCount: 1 })
+    errorsFile('matchEmail,error\r\n b@example.com ,Invalid email\r\n')
+    const mixed = [identify({ email: 'a@example.com' }), identify({ email: 'B@Example.com' })]
+    const { statuses } = await sendBatch(mixed)
+    expect(statuses.map((s) => s.status)).toEqual([200, 400])
+  })
+
+  it('reads an errors file with an email column and a reason column', async () => {
+    created()
+    polled({ status: 'Complete', errorCount: 1 })
+    errorsFile('Email,First Name,Reason\r\nc@example.com,c,Bad date\r\n')
+    const { statuses } = await sendBatch(events)
+    expect(statuses.map((s) => s.status)).toEqual([200, 200, 400])
+    expect(statuses[2]).toMatchObject({ errormessage: expect.stringContaining('Bad date') as string })
+  })
+
+  it('retries every event when a refused row matches none of the import (fate unknown: 502)', async () => {
+    created()
+    polled({ status: 'Complete', errorCount: 1 })
+    errorsFile('matchEmail,error\r\nsomeone@else.com,Invalid email\r\n')
+    const { statuses } = await sendBatch(events)
+    expect(statuses).toEqual(Array(3).fill(expect.objectContaining({ status: 502, errortype: 'RETRYABLE_ERROR' })))
+  })
+
+  it('retries every event when the errors file names no email column (fate unknown: 502)', async () => {
+    created()
+    polled({ status: 'Complete', errorCount: 1 })
+    errorsFile('row,error\r\n2,Invalid email\r\n')
+    const { statuses } = await sendBatch(events)
+    expect(statuses.map((s) => s.status)).toEqual([502, 502, 502])
+  })
+
+  it('downloads the errors file again when the first download fails (review 14: 2)', async () => {
+    created()
+    polled({ status: 'Complete', errorCount: 1 })
+    nock(PROD_API).get('/api/v5/imports/7/errors').reply(503, { code: 85, message: 'Internal error' })
+    errorsFile('matchEmail,error\r\na@example.com,Invalid email\r\n')
+    const { requests, statuses } = await sendBatch(events)
+    expect(callsOf(requests).filter((call) => call.endsWith('/errors'))).toHaveLength(2)
+    expect(statuses.map((s) => s.status)).toEqual([400, 200, 200])
+  })
+
+  it('never answers success when the errors file of a Complete import cannot be read (review 14: 2)', async () => {
+    created()
+    polled({ status: 'Complete', errorCount: 1 })
+    nock(PROD_API).get('/api/v5/imports/7/errors').times(4).reply(503, { code: 85, message: 'Internal error' })
+    const { statuses } = await sendBatch(events)
+    expect(statuses).toEqual(Array(3).fill(expect.objectContaining({ status: 503, errortype: 'RETRYABLE_ERROR' })))
+    expect(statuses[0]).toMatchObject({
+      errormessage: expect.stringContaining('errors file could not be read') as string
+    })
+  })
+
+  it('fails for good only the last of the events merged into a refused row; the others are retried (review 14: 7)', async () => {
+    created()
+    polled({ status: 'Complete', errorCount: 1 })
+    errorsFile('matchEmail,error\r\na@example.com,Invalid value\r\n')
+    const merged = [
+      identify({ email: 'a@example.com', first_name: 'ok' }),
+      identify({ email: 'a@example.com', title: 'x' })
+    ]
+    const { statuses } = await sendBatch(merged)
+    expect(statuses).toEqual([
+      expect.objectContaining({ status: 503, errortype: 'RETRYABLE_ERROR' }),
+      expect.objectContaining({ status: 400, errortype: 'PARDOT_IMPORT_ROW_REFUSED' })
+    ])
   })
 
   it('does not follow the import when Import Wait is 0', async () => {

@@ -117,6 +117,9 @@ export const campaignId: InputField = {
   required: false
 }
 
+/** The longest Import Wait: 60 s leaves 30 s of the local server's 90 s deadline for uploads and the last calls. */
+export const MAX_IMPORT_WAIT_S = 60
+
 export const import_wait_seconds: InputField = {
   label: 'Import Wait (seconds)',
   description:
@@ -125,7 +128,9 @@ export const import_wait_seconds: InputField = {
   unsafe_hidden: true,
   default: 25,
   minimum: 0,
-  maximum: 120
+  // A batch must answer before its caller gives up on it (the local server's 90 s deadline, a CDP's batch timeout):
+  // the wait plus the uploads and the last calls after it stay well inside that.
+  maximum: MAX_IMPORT_WAIT_S
 }
 
 export const import_split_by_fields: InputField = {

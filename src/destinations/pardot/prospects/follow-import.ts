@@ -15,6 +15,12 @@ export type ImportOutcome =
   | { kind: 'failed'; importId: number; status: string }
   /** Not known within the wait: `status` is the last one seen, `why` what stopped the following early. */
   | { kind: 'pending'; importId: number; status: string; why?: string }
+  /**
+   * Ended Complete with refused rows, but its errors file could not be read within the wait: which rows were
+   * refused is unknown, so none of its events may be answered success (they are retried; an upsert lands the same
+   * way twice).
+   */
+  | { kind: 'unread'; importId: number; errorCount: number; why: string }
 
 export type Sleep = (ms: number) => Promise<void>
 const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -36,38 +42,65 @@ export function oneAtATime(): Turn {
 }
 
 /**
- * Follows an import until it ends or `waitMs` (> 0) has passed. A failed poll or download is not a failed import:
- * Pardot has the file, so the outcome is reported pending (and the local server keeps following it).
+ * Follows an import until it ends or `waitMs` (> 0) has passed. A failed poll is not a failed import: Pardot has the
+ * file, so the following goes on at the next poll time (one 5xx, 429 or expired token must not end it), and only when
+ * the wait is over is the outcome reported pending (the local server keeps following it). Once Complete with refused
+ * rows, a failed errors download is tried again at the next poll time; if it never succeeds the outcome is `unread`,
+ * never success. `emails` are the match emails of the import's rows (to tell which refused rows are its own).
  */
 export async function followImport(
   client: PardotClient,
   importId: number,
   waitMs: number,
   turn: Turn = (call) => call(),
-  pause: Sleep = sleep
+  pause: Sleep = sleep,
+  emails: Iterable<string> = []
 ): Promise<ImportOutcome> {
   let status = 'Waiting'
   let waited = 0
+  let why: string | undefined
+  let errorCount: number | undefined
   for (const share of POLL_AT) {
     await pause(share * waitMs - waited)
     waited = share * waitMs
     try {
-      const state = await turn(() => getImport(client, importId))
-      status = state.status
-      if (status === 'Complete') return await turn(() => completed(client, importId, state.errorCount ?? 0))
+      if (errorCount === undefined) {
+        const state = await turn(() => getImport(client, importId))
+        status = state.status
+        why = undefined
+        if (status === 'Complete') errorCount = state.errorCount ?? 0
+      }
+      if (errorCount !== undefined) return await turn(() => completed(client, importId, errorCount ?? 0, emails))
     } catch (error) {
-      return { kind: 'pending', importId, status, why: (error as Error).message }
+      why = (error as Error).message
+      continue
     }
     if (['Failed', 'Canceling', 'Canceled'].includes(status)) return { kind: 'failed', importId, status }
   }
-  return { kind: 'pending', importId, status }
+  if (errorCount !== undefined) return { kind: 'unread', importId, errorCount, why: why ?? 'not downloaded' }
+  return why === undefined ? { kind: 'pending', importId, status } : { kind: 'pending', importId, status, why }
 }
 
-/** A Complete import's outcome: when rows were refused, its errors file is read (one more call). */
-export async function completed(client: PardotClient, importId: number, errorCount: number): Promise<ImportOutcome> {
+/** How emails are compared with the errors file's: Pardot may spell them in another case, or pad them. */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+/**
+ * A Complete import's outcome: when rows were refused, its errors file is read (one more call). `refused` is keyed by
+ * emailKey; `unmatched` counts the refused rows not tied to a row of this import (`emails`), whose events are unknown.
+ */
+export async function completed(
+  client: PardotClient,
+  importId: number,
+  errorCount: number,
+  emails: Iterable<string> = []
+): Promise<ImportOutcome> {
   if (errorCount <= 0) return { kind: 'complete', importId, errorCount: 0, refused: new Map(), unmatched: 0 }
   const refused = readErrors(await importErrors(client, importId))
-  return { kind: 'complete', importId, errorCount, refused, unmatched: Math.max(0, errorCount - refused.size) }
+  const own = new Set([...emails].map(emailKey))
+  const matched = [...refused.keys()].filter((email) => own.has(email)).length
+  return { kind: 'complete', importId, errorCount, refused, unmatched: Math.max(0, errorCount - matched) }
 }
 
 /**
@@ -83,7 +116,7 @@ export function readErrors(csv: string): Map<string, string> {
   const refused = new Map<string, string>()
   if (match < 0) return refused
   for (const row of rows) {
-    const email = row[match] ?? ''
+    const email = emailKey(row[match] ?? '')
     if (email !== '') refused.set(email, row[reason] || 'Pardot refused this row without a reason')
   }
   return refused

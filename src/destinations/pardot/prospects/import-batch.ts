@@ -2,7 +2,7 @@ import type { MultiStatusResponse } from '@segment/actions-core'
 import type { PardotClient } from '../pardot-client'
 import { createImport } from '../pardot-client-imports'
 import { campaignHint, NOT_SENT, setError, stopsTheBatch } from './batch-answers'
-import { followImport, oneAtATime, type ImportOutcome } from './follow-import'
+import { emailKey, followImport, oneAtATime, type ImportOutcome } from './follow-import'
 import { csvPlan, type ImportRow, type MergedRow } from './import-csv'
 
 interface Created {
@@ -60,11 +60,11 @@ export async function sendImports(
       }
     }
     // However long the uploads took, each import is polled at least once, unless the wait is 0 (do not follow).
-    const follow = (importId: number): Promise<ImportOutcome> =>
+    const follow = ({ importId, rows }: Created): Promise<ImportOutcome> =>
       waitMs > 0
-        ? followImport(client, importId, Math.max(1, deadline - Date.now()), turn)
+        ? followImport(client, importId, Math.max(1, deadline - Date.now()), turn, undefined, emailsOf(rows))
         : Promise.resolve({ kind: 'pending', importId, status: 'Waiting' })
-    const outcomes = await Promise.all(created.map((c) => follow(c.importId)))
+    const outcomes = await Promise.all(created.map(follow))
     outcomes.forEach((outcome, k) => answerImport(answers, created[k].rows, outcome, waitMs, sent))
     const unsettled = outcomes.find((outcome) => outcome.kind !== 'complete')
     if (unsettled && stopped === undefined) {
@@ -91,6 +91,12 @@ function answerImport(
       each((i) => setError(answers, i, { status: 500, message, code: 'RETRYABLE_ERROR' }, sent(i)))
       continue
     }
+    if (outcome.kind === 'unread') {
+      // Some rows were refused but we cannot tell which: success could hide a refusal, so all are retried.
+      const message = `Pardot import ${importId} refused ${outcome.errorCount} row(s), but its errors file could not be read (${outcome.why}); the event will be retried.`
+      each((i) => setError(answers, i, { status: 503, message, code: 'RETRYABLE_ERROR' }, sent(i)))
+      continue
+    }
     if (outcome.kind === 'pending') {
       const why = outcome.why ? `, and following it stopped: ${outcome.why}` : ''
       const note = `Outcome pending: Pardot took the row (import ${importId}) but had not finished the import within the ${waitMs / 1000} s Import Wait (last status ${outcome.status}${why}). A row Pardot refuses later does not show here; see the import's errors in Pardot (or GET /imports on the local server).`
@@ -98,12 +104,21 @@ function answerImport(
       each((i) => answers.setSuccessResponseAtIndex(i, { status: 200, sent: sent(i), body }))
       continue
     }
-    const reason = outcome.refused.get(String(row.matchEmail))
+    const reason = outcome.refused.get(emailKey(String(row.matchEmail)))
     if (reason !== undefined) {
       // Pardot's row errors carry no code: a reason that reads as temporary is retried, any other is final.
       const status = /temporar|try again|timed? ?out|internal error/i.test(reason) ? 503 : 400
       const message = `Pardot refused this event's row in import ${importId}: ${reason}.${campaignHint(reason)}`
-      each((i) => setError(answers, i, { status, message, code: 'PARDOT_IMPORT_ROW_REFUSED' }, sent(i)))
+      const last = events[events.length - 1]
+      each((i) => {
+        // Events merged into one row share its refusal, but only the last one's values are sure to be in it (the
+        // others' may be valid and were overwritten or joined): a final refusal goes to the last event only, the
+        // others are retried, so a valid event is never dropped for another event's bad value.
+        if (status === 400 && i !== last) {
+          const merged = `Pardot refused the row this event was merged into (import ${importId}, with a later event for the same email): ${reason}. The fault may be the other event's, so this one will be sent again.`
+          setError(answers, i, { status: 503, message: merged, code: 'RETRYABLE_ERROR' }, sent(i))
+        } else setError(answers, i, { status, message, code: 'PARDOT_IMPORT_ROW_REFUSED' }, sent(i))
+      })
     } else if (outcome.unmatched > 0) {
       const message = `Pardot refused ${outcome.unmatched} row(s) of import ${importId} that its errors file does not name by email, so this event's fate is unknown; it will be sent again (an upsert lands the same way twice).`
       each((i) => setError(answers, i, { status: 502, message, code: 'RETRYABLE_ERROR' }, sent(i)))
@@ -112,6 +127,10 @@ function answerImport(
       each((i) => answers.setSuccessResponseAtIndex(i, { status: 200, sent: sent(i), body }))
     }
   }
+}
+
+function emailsOf(rows: MergedRow[]): string[] {
+  return rows.map((row) => String(row.row.matchEmail))
 }
 
 /** The create call's refusal, with the fix named when Pardot's words point at a missing campaign. */

@@ -7,6 +7,7 @@ import { customFieldTypes } from './custom-field-types'
 import { needsCustomFieldTypes } from './custom-values'
 import { importRow, mergeByEmail, type RowInput } from './import-csv'
 import { sendImports } from './import-batch'
+import { MAX_IMPORT_WAIT_S } from './fields'
 import { checkBeforeAnyRequest, writeProspect } from './match'
 import { upsertBody } from './upsert-body'
 
@@ -61,7 +62,8 @@ export async function performBatch(
       return undefined
     }
   })
-  const waitMs = 1000 * (payload[0]?.import_wait_seconds ?? DEFAULT_IMPORT_WAIT_S)
+  // Capped here too, since a mapping may reach perform without its schema's maximum being checked.
+  const waitMs = 1000 * Math.min(payload[0]?.import_wait_seconds ?? DEFAULT_IMPORT_WAIT_S, MAX_IMPORT_WAIT_S)
   const sent = (index: number) => inputs[index]?.row ?? {}
   const split = payload[0]?.import_split_by_fields === true
   await sendImports(client, answers, mergeByEmail(inputs), waitMs, sent, split)

@@ -1,0 +1,73 @@
+import type { RequestClient } from '@segment/actions-core'
+import type { DeliveryReport } from '../deliver'
+import { ImportFollower } from '../import-follower'
+import { ConcurrencyLimiter } from '../limiter'
+
+type Answer = { status: number; body: unknown }
+
+/** A follower whose requests are answered from `answers`, in order (the last one repeats). */
+function followerWith(answers: Answer[], options = { intervalMs: 10, maxIntervalMs: 40, maxMs: 400 }) {
+  const calls: { url: string; at: number }[] = []
+  const limiter = new ConcurrencyLimiter(5)
+  const request = ((url: string) => {
+    calls.push({ url, at: Date.now() })
+    const answer = answers.length > 1 ? answers.shift() : answers[0]
+    if (!answer || answer.status >= 400) {
+      // As the destination's errors read: its code in Pardot's words, which the follower looks for.
+      const { code } = (answer?.body ?? {}) as { code?: number }
+      return Promise.reject(
+        Object.assign(new Error(`Pardot answered (code ${code ?? 0}, HTTP ${answer?.status ?? 0})`), {
+          status: answer?.status
+        })
+      )
+    }
+    return Promise.resolve({
+      status: answer.status,
+      data: answer.body,
+      content: JSON.stringify(answer.body),
+      headers: new Headers()
+    })
+  }) as unknown as RequestClient
+  const follower = new ImportFollower(options, () => undefined, limiter, {
+    request: () => request,
+    refresh: () => Promise.resolve(undefined)
+  })
+  const report = {
+    events: [{ ok: true, status: 200, pending: { importId: 7, email: 'a@example.com' } }]
+  } as unknown as DeliveryReport
+  follower.track(report, { settings: { businessUnitID: '0Uv000000000001AAA' }, credentials: { accessToken: 't' } })
+  return { follower, calls, limiter }
+}
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+describe('the background follower', () => {
+  it('backs off between polls up to its cap (review 14: 5)', async () => {
+    const { follower, calls } = followerWith([{ status: 200, body: { id: 7, status: 'Processing' } }])
+    await wait(300)
+    follower.close()
+    const gaps = calls.slice(1).map((c, i) => c.at - calls[i].at)
+    // 10, 20, 40, 40 …: far fewer polls than one every 10 ms.
+    expect(calls.length).toBeLessThan(12)
+    expect(Math.max(...gaps)).toBeGreaterThanOrEqual(35)
+  })
+
+  it('pauses the business unit in the limiter when a poll hears code 122 (review 14: 5)', async () => {
+    const { follower, limiter } = followerWith([{ status: 403, body: { code: 122, message: 'Daily API limit' } }])
+    await wait(60)
+    follower.close()
+    expect(limiter.pauseLeft('0Uv000000000001AAA')).toBeGreaterThan(0)
+  })
+
+  it('clears the note of a failed poll after a good one (review 14: 6)', async () => {
+    const { follower } = followerWith([
+      { status: 503, body: { code: 85, message: 'Internal error' } },
+      { status: 200, body: { id: 7, status: 'Processing' } }
+    ])
+    await wait(80)
+    follower.close()
+    const [followed] = follower.list().imports
+    expect(followed.polls).toBeGreaterThanOrEqual(2)
+    expect(followed.note).toBeUndefined()
+  })
+})
