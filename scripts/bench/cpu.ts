@@ -6,6 +6,7 @@ import { Destination, Response, type DestinationDefinition, type JSONObject } fr
 import { fork } from 'node:child_process'
 import ours from '../../src/destinations/pardot'
 import { defaultMapping, segmentPardot, withStubbedPardot } from '../segment'
+import { benchIdentify } from './identify'
 
 async function stubbedPardot(request: Request): Promise<Response> {
   await request.text()
@@ -26,21 +27,7 @@ export async function eventsPerSecond(
     subscription: { subscribe: 'type = "identify"', partnerAction: 'prospects', mapping },
     oauth: { access_token: 'tok' }
   } as unknown as JSONObject
-  const event = (i: number) =>
-    ({
-      type: 'identify',
-      messageId: `m${i}`,
-      timestamp: '2026-01-01T00:00:00Z',
-      userId: `u${i}`,
-      traits: {
-        email: `user${i}@example.com`,
-        first_name: 'Ann',
-        last_name: 'Lee',
-        company: 'Acme',
-        title: 'CTO',
-        address: { city: 'Austin', state: 'TX', postal_code: '78701', country: 'US' }
-      }
-    }) as never
+  const event = (i: number) => benchIdentify(i) as never
   return withStubbedPardot(stubbedPardot, async () => {
     for (let i = 0; i < 500; i++) await destination.onEvent(event(i), settings) // warm-up
     const before = process.cpuUsage()

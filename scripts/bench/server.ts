@@ -8,6 +8,7 @@ import { fork } from 'node:child_process'
 import type { SandboxStats } from '../../src/sandbox'
 import { measureInChild } from './cpu'
 import { peakRss, batchCallBody } from '../rss'
+import { benchIdentify } from './identify'
 
 const CHILD_FLAG = '--server-child'
 
@@ -41,21 +42,6 @@ export function serverChild(latencyMs: number): Promise<ServerChild> {
   })
 }
 
-const identify = (i: number) => ({
-  type: 'identify',
-  messageId: `m${i}`,
-  timestamp: '2026-01-01T00:00:00Z',
-  userId: `u${i}`,
-  traits: {
-    email: `user${i}@example.com`,
-    first_name: 'Ann',
-    last_name: 'Lee',
-    company: 'Acme',
-    title: 'CTO',
-    address: { city: 'Austin', state: 'TX', postal_code: '78701', country: 'US' }
-  }
-})
-
 /** `count` single-event calls, `clients` at a time (each on its own keep-alive connection through fetch). */
 async function singleEvents(url: string, from: number, count: number, clients: number): Promise<number> {
   let next = from
@@ -65,7 +51,7 @@ async function singleEvents(url: string, from: number, count: number, clients: n
       const res = await fetch(`${url}/prospects`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ payload: identify(i), useDefaultMappings: true })
+        body: JSON.stringify({ payload: benchIdentify(i), useDefaultMappings: true })
       })
       if (!res.ok) failed++
       await res.arrayBuffer()
