@@ -1,3 +1,4 @@
+import { MalformedPath, Router as SharedRouter, type Match } from '../http/router'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 /** A Pardot-style failure: v5 answers `{code, message}` with a coarse HTTP status. */
@@ -44,46 +45,15 @@ export interface RequestInfo {
 
 export type Handler = (request: RequestInfo) => Reply | Promise<Reply>
 
-interface Route {
-  method: string
-  pattern: RegExp
-  names: string[]
-  endpoint: string
-  handler: Handler
-}
-
-/** A tiny router: `/api/v5/objects/prospects/:id`. Adding an endpoint is one `add` call. */
-export class Router {
-  private readonly routes: Route[] = []
-
-  add(method: string, path: string, handler: Handler): this {
-    const names: string[] = []
-    const source = path.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
-      names.push(name)
-      return '([^/]+)'
-    })
-    this.routes.push({ method, pattern: new RegExp(`^${source}$`), names, endpoint: `${method} ${path}`, handler })
-    return this
-  }
-
-  match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
-    for (const route of this.routes) {
-      if (route.method !== method) continue
-      const found = route.pattern.exec(path)
-      if (!found) continue
-      const params = Object.fromEntries(route.names.map((name, i) => [name, decodePathSegment(found[i + 1])]))
-      return { route, params }
+/** The sandbox's routes, on the router it shares with the local server. */
+export class Router extends SharedRouter<Handler> {
+  override match(method: string, path: string): Match<Handler> | undefined {
+    try {
+      return super.match(method, path)
+    } catch (error) {
+      if (error instanceof MalformedPath) throw new PardotFault(150, error.message)
+      throw error
     }
-    return undefined
-  }
-}
-
-/** A malformed percent-escape (`%zz`) is the caller's mistake: a 400, never an internal error. */
-function decodePathSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    throw new PardotFault(150, `Malformed percent-escape in the path segment "${segment}"`)
   }
 }
 
