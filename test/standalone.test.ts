@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path'
  */
 
 const FOLDER = resolve(__dirname, '..', 'src', 'destinations', 'pardot')
-const PACKAGES = ['@segment/actions-core', 'dayjs', 'nock', '@jest/globals']
+const PACKAGES = ['@segment/actions-core', 'dayjs', 'lru-cache', 'nock', '@jest/globals']
 const SPECIFIER =
   /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|\bjest\.mock\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm
 

@@ -3,7 +3,7 @@ import nock from 'nock'
 import { Destination, defaultValues, type JSONObject, type JSONValue } from '@segment/actions-core'
 import definition from '../../src/destinations/pardot'
 import prospects from '../../src/destinations/pardot/prospects'
-import { standardFields } from '../../src/destinations/pardot/prospects/fields'
+import { standardFields } from '../../src/destinations/pardot/prospects/mapping-fields'
 import { PROD_API, settings, UPSERT } from '../../src/destinations/pardot/__tests__/helpers'
 
 /**

@@ -6,7 +6,7 @@ import {
 } from '@segment/actions-core'
 import type { AudienceSettings, Settings } from './generated-types'
 import { PardotClient } from './pardot-client'
-import { parseListId, type PardotList } from './pardot-client-lists'
+import { allLists, createList, getList, parseListId, type PardotList } from './pardot-client-lists'
 
 // actions-core's root does not export the audience input types; they are read off the definition type.
 type Config = Extract<
@@ -52,7 +52,7 @@ export async function createAudience(request: RequestClient, input: CreateInput)
     )
   }
   // Every page is read before deciding: a decision on a partial answer could create a second list of the name.
-  const named = sameName(await client.allLists(), name)
+  const named = sameName(await allLists(client), name)
   // The same static list every time, whichever page Pardot answered it on: the exact spelling, else the oldest.
   const adopted = named.find((list) => !list.isDynamic)
   if (adopted) {
@@ -66,7 +66,7 @@ export async function createAudience(request: RequestClient, input: CreateInput)
       400
     )
   }
-  const created = await client.createList({ name, isPublic: input.audienceSettings?.isPublic ?? false })
+  const created = await createList(client, { name, isPublic: input.audienceSettings?.isPublic ?? false })
   client.metrics.audience('created')
   return { externalId: String(created.id) }
 }
@@ -83,7 +83,7 @@ export async function getAudience(request: RequestClient, input: GetInput): Prom
       400
     )
   }
-  const list = await client.getList(id)
+  const list = await getList(client, id)
   if (!list) {
     client.metrics.audience('gone')
     throw new IntegrationError(

@@ -1,6 +1,8 @@
 import { RetryableError, type DynamicFieldResponse, type RequestClient, type StatsContext } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { PardotClient } from './pardot-client'
+import { customFields } from './pardot-client-custom-fields'
+import { listsPage } from './pardot-client-lists'
 
 /**
  * The mapping UI's dropdowns, read from the account itself. A failure (expired token, wrong business
@@ -14,7 +16,7 @@ import { PardotClient } from './pardot-client'
  */
 export function staticListChoices(request: RequestClient, settings: Settings, page?: string, stats?: StatsContext) {
   return choicesOrError(async () => {
-    const { values, nextPage } = await new PardotClient(request, settings, stats).listsPage(page)
+    const { values, nextPage } = await listsPage(new PardotClient(request, settings, stats), page)
     return {
       choices: values
         .filter((list) => !list.isDynamic)
@@ -27,7 +29,7 @@ export function staticListChoices(request: RequestClient, settings: Settings, pa
 /** Every custom field as the `<fieldId>__c` key Other Fields takes, with its name and type. */
 export function customFieldKeys(request: RequestClient, settings: Settings, stats?: StatsContext) {
   return choicesOrError(async () => {
-    const fields = await new PardotClient(request, settings, stats).customFields()
+    const fields = await customFields(new PardotClient(request, settings, stats))
     return {
       choices: fields.map((field) => ({
         label: `${field.name} (${field.fieldId}__c, ${field.type})`,

@@ -3,7 +3,9 @@ import { defaultValues } from '@segment/actions-core'
 import { AUDIENCE_MODE, audienceFields, createAudience, getAudience } from './audiences'
 import type { AudienceSettings, Settings } from './generated-types'
 import { bound, boundAction, type PardotEnvironments } from './hosts'
-import { PardotClient, refreshAccessToken } from './pardot-client'
+import { PardotClient } from './pardot-client'
+import { refreshAccessToken } from './pardot-client-oauth'
+import { probe } from './pardot-client-prospects'
 import deleteProspect from './deleteProspect'
 import externalActivity from './externalActivity'
 import listMembership from './listMembership'
@@ -65,7 +67,7 @@ export function createPardotDestination(
       fields: settingsFields,
       // Errors already name the host, the business unit and the toggle or scope to fix.
       testAuthentication: at((request, { settings }: { settings: Settings }) =>
-        new PardotClient(request, settings).probe()
+        probe(new PardotClient(request, settings))
       ),
       refreshAccessToken: at((request, { settings, auth }: { settings: Settings; auth: OAuth2ClientCredentials }) =>
         refreshAccessToken(request, settings, auth)

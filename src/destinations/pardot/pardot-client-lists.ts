@@ -1,32 +1,10 @@
-/** Pardot API v5 request and answer shapes for lists, list memberships and custom fields (used by PardotClient). */
+/** Pardot API v5 lists: read one, page through them (the List dropdown), read them all, create a static one. */
+import type { PardotClient } from './pardot-client'
+import { pageAsText, queryAll } from './pardot-client-paging'
 import { PARDOT_API_PREFIX } from './versioning-info'
 
 export const LISTS_PATH = `${PARDOT_API_PREFIX}/objects/lists`
-export const LIST_MEMBERSHIPS_PATH = `${PARDOT_API_PREFIX}/objects/list-memberships`
-export const CUSTOM_FIELDS_PATH = `${PARDOT_API_PREFIX}/objects/custom-fields`
-
-/** A v5 query answer as Pardot sends it: one page of records, and the token and URL of the next page (null on the last). */
-export interface QueryAnswer<T> {
-  values?: T[]
-  nextPageToken?: string | null
-  nextPageUrl?: string | null
-}
-
-/** Where the next page is: Pardot's nextPageUrl as a `/api/v5/…` path and query (asked for on our own API host), else its token. */
-export type NextPage = { path: string } | { token: string }
-
-/** One page of a query as PardotClient hands it on; `next` is absent on the last page. */
-export interface QueryPage<T> {
-  values: T[]
-  next?: NextPage
-}
-
-/** A Pardot list id written as text (the List dropdown's value, an audience's external id): a positive whole number. */
-export function parseListId(text: string): number | undefined {
-  const trimmed = text.trim()
-  const id = Number(trimmed)
-  return /^\d+$/.test(trimmed) && Number.isSafeInteger(id) && id > 0 ? id : undefined
-}
+const LIST_FIELDS = 'id,name,isDynamic'
 
 export interface PardotList {
   id: number
@@ -42,23 +20,39 @@ export interface NewList {
   isPublic: boolean
 }
 
-export interface ListMembership {
-  id: number
-  listId: number
-  prospectId: number
+/** A Pardot list id written as text (the List dropdown's value, an audience's external id): a positive whole number. */
+export function parseListId(text: string): number | undefined {
+  const trimmed = text.trim()
+  const id = Number(trimmed)
+  return /^\d+$/.test(trimmed) && Number.isSafeInteger(id) && id > 0 ? id : undefined
 }
 
-export interface ListMembershipBody {
-  listId: number
-  prospectId: number
-  optedOut?: boolean
+/** The list with that id, or undefined when this business unit has none. */
+export async function getList(client: PardotClient, id: number): Promise<PardotList | undefined> {
+  const response = await client.sendUnless<PardotList>('not-found', 'GET', `${LISTS_PATH}/${id}`, {
+    searchParams: { fields: LIST_FIELDS }
+  })
+  return response?.data
 }
 
-export interface CustomField {
-  id: number
-  name: string
-  /** The API name without `__c`: the prospect property is `<fieldId>__c`. */
-  fieldId: string
-  /** As Pardot lists it: `Text`, `Number`, `Date`, `Multi-Select`, `Checkbox`, `Dropdown`, … */
-  type: string
+/**
+ * One page of the business unit's lists. `page` is the previous page's `nextPage`: the path and query of
+ * Pardot's nextPageUrl, or its token when Pardot sent no URL (opaque to the mapping UI, which hands it back).
+ */
+export function listsPage(client: PardotClient, page?: string): Promise<{ values: PardotList[]; nextPage?: string }> {
+  return pageAsText<PardotList>(client, LISTS_PATH, { fields: LIST_FIELDS }, page)
+}
+
+/** Every list of the business unit, all pages read (with queryAll's loop and page-count guards) before any is used. */
+export function allLists(client: PardotClient): Promise<PardotList[]> {
+  return queryAll<PardotList>(client, LISTS_PATH, { fields: LIST_FIELDS })
+}
+
+/** A new static list; the answer holds its id, name and kind. */
+export async function createList(client: PardotClient, body: NewList): Promise<PardotList> {
+  const response = await client.send<PardotList>('POST', LISTS_PATH, {
+    json: body,
+    searchParams: { fields: LIST_FIELDS }
+  })
+  return response.data
 }

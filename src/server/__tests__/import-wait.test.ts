@@ -1,4 +1,4 @@
-import { import_wait_seconds, MAX_IMPORT_WAIT_S } from '../../destinations/pardot/prospects/fields'
+import { import_wait_seconds, MAX_IMPORT_WAIT_S } from '../../destinations/pardot/prospects/mapping-fields'
 import { DEFAULT_RETRY } from '../limiter'
 
 describe('Import Wait and the server deadline (review 14: 9)', () => {

@@ -1,8 +1,9 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import { checkEmail } from '../email'
 import type { Settings } from '../generated-types'
+import { traitOrProperty } from '../mapping-defaults'
 import { PardotClient } from '../pardot-client'
-import { traitOrProperty } from '../prospects/fields'
+import { deleteProspect, findProspectIds } from '../pardot-client-prospects'
 import type { Payload } from './generated-types'
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -25,8 +26,8 @@ const action: ActionDefinition<Settings, Payload> = {
     // would be deleted. The query also keeps only prospects whose answered email is exactly this one.
     checkEmail(payload.email)
     // Every page is read before the first delete: deleting while paging could shift the pages.
-    const ids = await client.findProspectIds({ email: payload.email })
-    for (const id of ids) await client.deleteProspect(id)
+    const ids = await findProspectIds(client, { email: payload.email })
+    for (const id of ids) await deleteProspect(client, id)
     return { deleted: ids }
   }
 }

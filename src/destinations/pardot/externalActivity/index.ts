@@ -1,10 +1,11 @@
 import { PayloadValidationError, type ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
+import { EVENT_OR_CONTEXT_EMAIL } from '../mapping-defaults'
 import { PardotClient } from '../pardot-client'
-import { traitOrProperty } from '../prospects/fields'
+import { createExternalActivity } from '../pardot-client-external-activities'
+import { externalActivityHint } from './answer-hints'
 import type { Payload } from './generated-types'
 
-const eventEmail = traitOrProperty('email')
 /** Pardot takes at most 100 characters of an activity's value (docs/pardot-api.md, "External activities"). */
 const MAX_VALUE_LENGTH = 100
 
@@ -20,7 +21,7 @@ const action: ActionDefinition<Settings, Payload> = {
         'The email address of the prospect the activity belongs to. The prospect must exist; if several prospects have the address, Pardot picks the one with the latest activity. Matched case-sensitively.',
       type: 'string',
       required: true,
-      default: { '@if': { exists: eventEmail, then: eventEmail, else: { '@path': '$.context.traits.email' } } }
+      default: EVENT_OR_CONTEXT_EMAIL
     },
     extension: {
       label: 'Extension',
@@ -68,13 +69,15 @@ const action: ActionDefinition<Settings, Payload> = {
     if (activityDate === null) problems.push(activityDateProblem(payload.activityDate ?? ''))
     const found = problems.filter((problem): problem is string => problem !== undefined)
     if (found.length > 0) throw new PayloadValidationError(found.join(' '))
-    return client.createExternalActivity({
-      extension: payload.extension.trim(),
-      type: payload.type.trim(),
+    const [extension, type] = [payload.extension.trim(), payload.type.trim()]
+    const body = {
+      extension,
+      type,
       value: payload.value,
       email: payload.email,
       ...(activityDate ? { activityDate } : {})
-    })
+    }
+    return createExternalActivity(client, body, externalActivityHint(extension, type))
   }
 }
 

@@ -1,7 +1,5 @@
 import type { InputField } from '@segment/actions-core'
-import { traitOrProperty } from '../prospects/fields'
-
-const eventEmail = traitOrProperty('email')
+import { EVENT_OR_CONTEXT_EMAIL } from '../mapping-defaults'
 
 export const email: InputField = {
   label: 'Email Address',
@@ -9,8 +7,7 @@ export const email: InputField = {
     "The prospect's email address. On add, the prospect with this email is found or created; on remove, every prospect with it leaves the list (none is ever created). Pardot matches emails case-sensitively.",
   type: 'string',
   required: true,
-  // Segment audience track events (Audience Entered/Exited) keep the email in context.traits.
-  default: { '@if': { exists: eventEmail, then: eventEmail, else: { '@path': '$.context.traits.email' } } }
+  default: EVENT_OR_CONTEXT_EMAIL
 }
 
 export const listId: InputField = {

@@ -1,13 +1,15 @@
 import { IntegrationError, RetryableError } from '@segment/actions-core'
 import { isNotFound } from '../errors'
 import type { PardotClient } from '../pardot-client'
-import type { PardotList } from '../pardot-client-lists'
-import { TtlCache } from '../ttl-cache'
+import { addListMembership, listMemberships, removeListMembership } from '../pardot-client-list-memberships'
+import { getList, type PardotList } from '../pardot-client-lists'
+import { findProspectIds, upsertProspectByEmail } from '../pardot-client-prospects'
+import { ReadCache } from '../read-cache'
 
 // A list's kind does not change: checking each list once per 10 minutes keeps the check from costing one of
 // the business unit's daily API calls per event. Only lists that exist are kept: a "not found" is not cached
 // (the cache forgets a failed read), so a list restored from the recycle bin works with the next event.
-const lists = new TtlCache<PardotList>(10 * 60 * 1000)
+const lists = new ReadCache<PardotList>(10 * 60 * 1000)
 
 const cacheKey = (client: PardotClient, id: number) =>
   `${client.context.apiHost} ${client.context.businessUnitId} ${id}`
@@ -25,7 +27,7 @@ export async function staticList(client: PardotClient, id: number): Promise<Pard
   const list = await lists.get(
     cacheKey(client, id),
     async () => {
-      const found = await client.getList(id)
+      const found = await getList(client, id)
       if (!found) throw listNotFound(client, id)
       return found
     },
@@ -43,7 +45,7 @@ export async function staticList(client: PardotClient, id: number): Promise<Pard
 
 /** Finds or creates the prospect (upsert asking only for its id), then makes it a member; already a member is done. */
 export async function addToList(client: PardotClient, email: string, listId: number, optedOut?: boolean) {
-  const upserted = await client.upsertProspectByEmail({ matchEmail: email, prospect: { email }, fields: ['id'] })
+  const upserted = await upsertProspectByEmail(client, { matchEmail: email, prospect: { email }, fields: ['id'] })
   const prospectId = Number(upserted.data?.id)
   if (!Number.isSafeInteger(prospectId) || prospectId <= 0) {
     throw new IntegrationError(
@@ -54,7 +56,7 @@ export async function addToList(client: PardotClient, email: string, listId: num
   }
   let result
   try {
-    result = await client.addListMembership({ listId, prospectId, ...(optedOut === undefined ? {} : { optedOut }) })
+    result = await addListMembership(client, { listId, prospectId, ...(optedOut === undefined ? {} : { optedOut }) })
   } catch (error) {
     if (!isNotFound(error)) throw error
     throw await membershipNotFound(client, listId, prospectId)
@@ -82,11 +84,11 @@ async function membershipNotFound(client: PardotClient, listId: number, prospect
 
 /** Every prospect with exactly the email leaves the list; no prospect or no membership means nothing to do. */
 export async function removeFromList(client: PardotClient, email: string, listId: number) {
-  const prospectIds = await client.findProspectIds({ email })
+  const prospectIds = await findProspectIds(client, { email })
   const removed: number[] = []
   for (const prospectId of prospectIds) {
-    for (const membership of await client.listMemberships(listId, prospectId)) {
-      if ((await client.removeListMembership(membership.id)) === 'removed') removed.push(membership.id)
+    for (const membership of await listMemberships(client, listId, prospectId)) {
+      if ((await removeListMembership(client, membership.id)) === 'removed') removed.push(membership.id)
     }
   }
   return { operation: 'remove' as const, listId, prospectIds, removedMemberships: removed }

@@ -6,7 +6,7 @@ import type { Payload } from './generated-types'
 type SyncMode = NonNullable<ExecuteInput<unknown, unknown>['syncMode']>
 
 /** `none`: the sync mode leaves this event's change out (an exit when only adding, an entry when only removing). */
-export type Operation = 'add' | 'remove' | 'none'
+export type ListOperation = 'add' | 'remove' | 'none'
 
 /** What the engine tells an audience action: the sync mode chosen on the mapping, and the membership it read. */
 export interface AudienceSync {
@@ -24,7 +24,7 @@ export interface AudienceSync {
  * that says the person left: a plain event (not from an audience, no row change) must not take anyone off a list,
  * so it is left out like an entry. Add mode still adds on one, as Operation "add" would: adding loses nothing.
  */
-export function operationFor(payload: Payload, sync: AudienceSync = {}): Operation {
+export function operationFor(payload: Payload, sync: AudienceSync = {}): ListOperation {
   if (payload.operation === 'add' || payload.operation === 'remove') return payload.operation
   const member = sync.membership ?? memberInEvent(payload)
   if (sync.syncMode === 'add') return member === false ? 'none' : 'add'

@@ -1,4 +1,5 @@
 import { ErrorCodes, getErrorCodeFromHttpStatus, type MultiStatusResponse } from '@segment/actions-core'
+import { isRetryableStatus } from '../retryable-status'
 import type { ImportRow } from './import-csv'
 
 export const NOT_SENT = ' Not sent: an earlier import of this batch got this answer, so the rest wait for the retry.'
@@ -6,7 +7,7 @@ export const NOT_SENT = ' Not sent: an earlier import of this batch got this ans
 /** Pardot busy, over a limit, or the token refused: the next file would meet the same answer. */
 export function stopsTheBatch(error: unknown): boolean {
   const { status = 500 } = error as { status?: number }
-  return status === 401 || status === 408 || status === 423 || status === 429 || status >= 500
+  return status === 401 || isRetryableStatus(status)
 }
 
 /**

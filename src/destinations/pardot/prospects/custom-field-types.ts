@@ -1,6 +1,7 @@
 import { IntegrationError } from '@segment/actions-core'
 import type { PardotClient } from '../pardot-client'
-import { TtlCache } from '../ttl-cache'
+import { customFields } from '../pardot-client-custom-fields'
+import { ReadCache } from '../read-cache'
 import { UNKNOWN_CUSTOM_FIELD_TYPE } from './custom-values'
 
 /** `<fieldId>__c` → the custom field's type as Pardot lists it (`Number`, `Date`, `Multi-Select`, …). */
@@ -8,7 +9,7 @@ export type CustomFieldTypes = ReadonlyMap<string, string>
 
 export const CATALOGUE_TTL_MS = 10 * 60 * 1000
 
-const catalogues = new TtlCache<CustomFieldTypes>(CATALOGUE_TTL_MS)
+const catalogues = new ReadCache<CustomFieldTypes>(CATALOGUE_TTL_MS)
 
 /**
  * The catalogue when it may not be read: every `__c` key's type is unknown, so its value goes as mapped, and a
@@ -43,7 +44,7 @@ export async function customFieldTypes(client: PardotClient): Promise<CustomFiel
     key,
     async () => {
       try {
-        const fields = await client.customFields()
+        const fields = await customFields(client)
         return new Map(fields.map((field) => [`${field.fieldId}__c`, field.type]))
       } catch (error) {
         if (error instanceof IntegrationError) return new UnreadCatalogue()

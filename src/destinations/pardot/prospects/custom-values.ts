@@ -1,5 +1,5 @@
 import dayjs from 'dayjs'
-import type { ProspectValue } from '../pardot-client'
+import type { ProspectValue } from '../pardot-client-prospects'
 
 type Kind = 'number' | 'date' | 'multi' | 'other'
 

@@ -1,4 +1,4 @@
-import type { ProspectValue, UpsertByEmailBody } from '../pardot-client'
+import type { ProspectValue, UpsertByEmailBody } from '../pardot-client-prospects'
 import type { ImportFieldOption } from '../pardot-client-imports'
 
 /**

@@ -17,7 +17,7 @@ import {
   salesforceId,
   secondaryDeletedSearch,
   standardFields
-} from './fields'
+} from './mapping-fields'
 import type { Payload } from './generated-types'
 import { checkBeforeAnyRequest, writeProspect } from './match'
 import { performBatch } from './perform-batch'

@@ -1,5 +1,7 @@
 import { IntegrationError, PayloadValidationError, RetryableError } from '@segment/actions-core'
-import type { PardotClient, ProspectFields } from '../pardot-client'
+import type { PardotClient } from '../pardot-client'
+import { findProspectIds, updateProspect, upsertProspectByEmail, type ProspectFields } from '../pardot-client-prospects'
+import { updateProspectHint } from './answer-hints'
 import type { Payload } from './generated-types'
 import type { CustomFieldTypes } from './custom-field-types'
 import { checkWithoutCatalogue, upsertBody } from './upsert-body'
@@ -14,16 +16,16 @@ export async function writeProspect(client: PardotClient, payload: Payload, type
   const salesforceId = salesforceIdInUse(payload, prospectId)
   const body = upsertBody(payload, types)
   // matchEmail and secondaryDeletedSearch belong to the upsert; a PATCH names its prospect by id.
-  if (prospectId !== undefined) return client.updateProspect(prospectId, body.prospect)
+  if (prospectId !== undefined) return updateProspect(client, prospectId, body.prospect, updateProspectHint(prospectId))
   if (salesforceId !== undefined) {
-    const ids = await client.findProspectIds({ salesforceId })
+    const ids = await findProspectIds(client, { salesforceId })
     if (ids.length > 0) {
       let last
       for (const id of ids) last = await updateFound(client, id, body.prospect, salesforceId)
       return last
     }
   }
-  return client.upsertProspectByEmail(body)
+  return upsertProspectByEmail(client, body)
 }
 
 /**
@@ -32,7 +34,7 @@ export async function writeProspect(client: PardotClient, payload: Payload, type
  */
 async function updateFound(client: PardotClient, id: number, fields: ProspectFields, salesforceId: string) {
   try {
-    return await client.updateProspect(id, fields, salesforceId)
+    return await updateProspect(client, id, fields, updateProspectHint(id, salesforceId))
   } catch (error) {
     if (error instanceof IntegrationError && (error.status === 404 || error.code === 'PARDOT_219')) {
       throw new RetryableError(error.message, 503)

@@ -7,7 +7,7 @@ import { customFieldTypes } from './custom-field-types'
 import { needsCustomFieldTypes } from './custom-values'
 import { importRow, mergeByEmail, type RowInput } from './import-csv'
 import { sendImports } from './import-batch'
-import { MAX_IMPORT_WAIT_S } from './fields'
+import { MAX_IMPORT_WAIT_S } from './mapping-fields'
 import { checkBeforeAnyRequest, writeProspect } from './match'
 import { upsertBody } from './upsert-body'
 

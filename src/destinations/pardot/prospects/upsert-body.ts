@@ -1,10 +1,10 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import { checkEmail } from '../email'
-import { judgeProspectFieldName } from '../prospect-fields'
-import type { ProspectFields, ProspectValue, UpsertByEmailBody } from '../pardot-client'
+import { judgeProspectFieldName } from '../v5-prospect-catalogue'
+import type { ProspectFields, ProspectValue, UpsertByEmailBody } from '../pardot-client-prospects'
 import type { CustomFieldTypes } from './custom-field-types'
 import { formatCustomValue, type Formatted } from './custom-values'
-import { standardFields, type StandardField } from './fields'
+import { standardFields, type StandardField } from './mapping-fields'
 import type { Payload } from './generated-types'
 
 const STANDARD_KEYS = Object.keys(standardFields) as StandardField[]

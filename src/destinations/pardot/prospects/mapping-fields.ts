@@ -1,15 +1,10 @@
 import type { InputField } from '@segment/actions-core'
+import { traitOrProperty } from '../mapping-defaults'
 
-/** `traits.<path>` when it exists, else `properties.<path>`: identify carries traits, track carries properties. */
-export function traitOrProperty(path: string) {
-  return {
-    '@if': {
-      exists: { '@path': `$.traits.${path}` },
-      then: { '@path': `$.traits.${path}` },
-      else: { '@path': `$.properties.${path}` }
-    }
-  }
-}
+/**
+ * The Upsert Prospect action's mapping fields. Not to be confused with v5-prospect-catalogue.ts, Pardot's own list of
+ * v5 prospect fields that names in Other Fields are checked against.
+ */
 
 const text = (label: string, description: string, defaultPath?: string): InputField => ({
   label,
