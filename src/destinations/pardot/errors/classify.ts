@@ -47,7 +47,7 @@ export function handlingOf(answer: PardotAnswer): Handling {
   return 'final'
 }
 
-export function businessUnitHint(ctx: RequestContext): string {
+function businessUnitHint(ctx: RequestContext): string {
   const where = `Pardot did not find business unit ${ctx.businessUnitId} at ${ctx.apiHost}, or it is inactive.`
   if (ctx.isSandbox || ctx.isDeveloperOrg) {
     const toggle = ctx.isSandbox ? 'Sandbox Instance' : 'Developer Org'

@@ -8,7 +8,6 @@
 export { PARDOT_ERROR_TABLE, type Handling, type PardotErrorRow } from './table'
 export { pardotCode, pardotCodeIn, readPardotAnswer, type PardotAnswer } from './answer'
 export {
-  businessUnitHint,
   handlingOf,
   isNotFound,
   pardotAnswerToError,
@@ -19,4 +18,3 @@ export {
 export { oauthAnswerToError } from './oauth'
 export { redact } from './redact'
 export { isRetryableStatus } from '../retryable-status'
-export { isRecord } from '../guards'
