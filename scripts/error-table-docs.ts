@@ -113,6 +113,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error)
+  // A mistyped flag needs its one-line reason, not a stack.
+  const isUsage = error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
+  console.error(isUsage ? `${error.message}. Use: npm run docs:errors [-- --check]` : error)
   process.exit(1)
 })
