@@ -11,8 +11,8 @@ import { ProspectStore, type StoredProspect } from './prospect-store'
 export type Environment = 'production' | 'demo'
 
 /**
- * Everything the sandbox remembers, one store per concern; in memory only, so a restart starts clean. Ids keep
- * counting up across a reset, as Pardot never gives an id twice.
+ * Everything the sandbox remembers, one store per concern; in memory only, so a restart starts clean. Prospect,
+ * membership, activity and import ids keep counting up across a reset.
  */
 export class SandboxState {
   /** Business units by id, with the environment (production or demo host) each belongs to. */
