@@ -1,4 +1,4 @@
-import type { FaultOptions, SandboxOptions } from './state'
+import type { FaultOptions, SandboxOptions } from './options'
 
 /** A `/sandbox/config` value the sandbox cannot use, named by its field. */
 export class ConfigError extends Error {

@@ -55,7 +55,7 @@ export function externalActivityRoutes(
       throw new PardotFault(154, 'activityDate must be an ISO 8601 date-time with an offset')
     }
     const bu = businessUnit(r)
-    const found = state.extensions.get(extension)
+    const found = state.externalActivities.extensions.get(extension)
     if (!found || found.businessUnitId !== bu) {
       throw new PardotFault(
         154,
@@ -71,8 +71,8 @@ export function externalActivityRoutes(
       .filter((p) => p.businessUnitId === bu && !p.isDeleted && p.fields.email === email)
       .sort((a, b) => b.lastActivity - a.lastActivity)[0]
     if (!prospect) throw new PardotFault(4, 'Invalid prospect email address')
-    state.touch(prospect)
-    const activity = state.addExternalActivity({
+    state.prospects.touch(prospect)
+    const activity = state.externalActivities.add({
       businessUnitId: bu,
       prospectId: prospect.id,
       extension,

@@ -1,5 +1,6 @@
 import { MalformedPath, Router as SharedRouter, type Match } from '../http/router'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { SandboxCounters } from './counters'
 
 /** A Pardot-style failure: v5 answers `{code, message}` with a coarse HTTP status. */
 export class PardotFault extends Error {
@@ -55,6 +56,20 @@ export class Router extends SharedRouter<Handler> {
       throw error
     }
   }
+}
+
+/**
+ * Finds the request's route and counts the call by endpoint (by method and path when no route knows it); the
+ * returned run answers it, or 404 with code 109.
+ */
+export function dispatch(router: Router, info: RequestInfo, counters: SandboxCounters): () => Reply | Promise<Reply> {
+  const found = router.match(info.method, info.path)
+  counters.count(counters.calls, found ? found.route.endpoint : `${info.method} ${info.path}`)
+  return () => (found ? found.route.handler({ ...info, params: found.params }) : notFound(info))
+}
+
+function notFound(info: RequestInfo): never {
+  throw new PardotFault(109, `No such endpoint: ${info.method} ${info.path}`, 404)
 }
 
 /** The sandbox's own cap when nobody gives it one (the local server passes its --max-body-mb). */

@@ -1,7 +1,10 @@
 import { PardotFault } from './http'
+import { dice } from './limits'
 import { checkFields, EMAIL } from './prospects'
 import { BOOLEAN_FIELDS, NUMBER_FIELDS, type ProspectFields, type ProspectValue } from './prospect-spec'
-import type { ImportFieldOption, SandboxImport, SandboxState, StoredProspect } from './state'
+import type { ImportFieldOption, SandboxImport } from './import-store'
+import type { StoredProspect } from './prospect-store'
+import type { SandboxState } from './state'
 
 export const MATCH_COLUMNS = ['matchEmail', 'matchId', 'matchSalesforceId']
 
@@ -40,8 +43,29 @@ export function parseFieldOptions(raw: unknown): ImportFieldOption[] | undefined
   return raw
 }
 
+/**
+ * Processing happens later, as at Pardot: Waiting for the first half of `importDelayMs`, Processing for the second,
+ * then Complete (or Failed, by the fault dice, seeded once when the sandbox is made).
+ */
+export function processInBackground(state: SandboxState): (target: SandboxImport) => void {
+  const roll = dice(state.options.faults.seed ?? 1)
+  return (target) => {
+    target.status = 'Waiting'
+    const delay = Math.max(0, state.options.importDelayMs)
+    state.imports.later(delay / 2, () => (target.status = 'Processing'))
+    state.imports.later(delay, () => {
+      if (roll() < (state.options.faults.rateImportFailed ?? 0)) {
+        target.status = 'Failed'
+        return
+      }
+      runImport(state, target)
+      target.status = 'Complete'
+    })
+  }
+}
+
 /** Applies every row as Pardot's import does; a refused row is counted and kept for the errors download. */
-export function runImport(state: SandboxState, target: SandboxImport): void {
+function runImport(state: SandboxState, target: SandboxImport): void {
   for (const [header, ...rows] of target.batches) {
     for (const cells of rows) {
       try {
@@ -69,8 +93,8 @@ function applyRow(state: SandboxState, target: SandboxImport, header: string[], 
   const fields = checkFields(state, given)
   const email = matchEmail || (typeof fields.email === 'string' ? fields.email : '')
   if (!EMAIL.test(email)) throw new PardotFault(4, 'Invalid prospect email address')
-  const live = latest(state.withEmail(target.businessUnitId, email).filter((p) => !p.isDeleted))
-  const deleted = latest(state.withEmail(target.businessUnitId, email).filter((p) => p.isDeleted))
+  const live = latest(state.prospects.withEmail(target.businessUnitId, email).filter((p) => !p.isDeleted))
+  const deleted = latest(state.prospects.withEmail(target.businessUnitId, email).filter((p) => p.isDeleted))
   const found = live ?? (target.restoreDeleted ? deleted : undefined)
   if (!found) {
     if (deleted) throw new PardotFault(219, 'The matching prospect is in the recycle bin and restoreDeleted is off')
@@ -78,12 +102,12 @@ function applyRow(state: SandboxState, target: SandboxImport, header: string[], 
     if (state.options.importsRequireCampaign && typeof fields.campaignId !== 'number') {
       throw new PardotFault(150, 'A campaign is required to create a prospect: the row has no campaignId')
     }
-    state.newProspect(target.businessUnitId, { email, ...fields })
+    state.prospects.create(target.businessUnitId, { email, ...fields })
     target.createdCount++
     return
   }
   found.isDeleted = false
-  state.write(found, keepExisting(found, fields, target, header))
+  state.prospects.write(found, keepExisting(found, fields, target, header))
   target.updatedCount++
 }
 

@@ -1,9 +1,9 @@
 import { parseCsv, parseMultipart } from './csv'
-import { PardotFault, type RequestInfo, type Router } from './http'
-import { checkFieldOptions, errorsCsv, MATCH_COLUMNS, parseFieldOptions, runImport } from './import-run'
-import { dice } from './limits'
+import { PardotFault, type Handler, type Reply, type RequestInfo, type Router } from './http'
+import { checkFieldOptions, errorsCsv, MATCH_COLUMNS, parseFieldOptions, processInBackground } from './import-run'
+import type { SandboxImport } from './import-store'
 import { fieldKind } from './prospect-spec'
-import type { SandboxImport, SandboxState } from './state'
+import type { SandboxState } from './state'
 
 const IMPORTS = '/api/v5/imports'
 const MAX_BATCHES_PER_IMPORT = 10
@@ -11,117 +11,123 @@ const MAX_BATCHES_PER_DAY = 1000
 /** Pardot takes files under 10 MB; read as 10,000,000 bytes, the stricter reading, so a file it passes passes both. */
 const MAX_FILE_BYTES = 10_000_000
 
+/** What every import endpoint works with. */
+interface Imports {
+  state: SandboxState
+  businessUnit: (r: RequestInfo) => string
+  /** Hands a submitted import to the background processing. */
+  submit: (target: SandboxImport) => void
+}
+
+type ImportHandler = (c: Imports, r: RequestInfo) => Reply
+
+/** The Import API of Pardot v5 (docs/import-api.md): create, add batches, submit, read the status, download errors. */
 export function importRoutes(router: Router, state: SandboxState, businessUnit: (r: RequestInfo) => string): void {
-  const find = (r: RequestInfo): SandboxImport => {
-    const found = state.imports.get(Number(r.params.id))
-    if (!found || found.businessUnitId !== businessUnit(r)) throw new PardotFault(109, 'Record not found', 404)
-    return found
-  }
-  const addBatch = (target: SandboxImport, csv: string) => {
-    if (target.batches.length >= MAX_BATCHES_PER_IMPORT) {
-      // HTTP 429 for code 160 and 400 for code 164 are one unofficial reading (docs/import-api.md, "Limits").
-      throw new PardotFault(160, 'The import has reached the maximum number of batches (10)', 429)
-    }
-    if (state.count(state.dailyImportBatches, target.businessUnitId) > MAX_BATCHES_PER_DAY) {
-      throw new PardotFault(164, 'The daily limit of import batches (1000) has been reached')
-    }
-    const file = checkFile(state, csv)
-    checkFieldOptions(file[0], target.fields)
-    checkCampaign(state, target, file[0])
-    const first = target.batches[0]?.[0]
-    // Code 150 is our reading: Pardot documents no code for a batch whose header differs from the import's first
-    // file. It must be a final code, as resending the same file cannot succeed (160 and 164 are retried).
-    if (first && JSON.stringify(first) !== JSON.stringify(file[0])) {
-      throw new PardotFault(
-        150,
-        `The batch's header (${file[0].join(',')}) differs from the import's (${first.join(',')})`
-      )
-    }
-    target.batches.push(file)
-    state.importedBytes += Buffer.byteLength(csv)
-  }
-
-  // Processing happens later, as at Pardot: Waiting, then Processing, then Complete (or Failed, by the fault dice).
-  const roll = dice(state.options.faults.seed ?? 1)
-  const later = (ms: number, step: () => void) => {
-    const timer = setTimeout(() => {
-      state.importTimers.delete(timer)
-      step()
-    }, ms)
-    timer.unref()
-    state.importTimers.add(timer)
-  }
-  const submit = (target: SandboxImport) => {
-    target.status = 'Waiting'
-    const delay = Math.max(0, state.options.importDelayMs)
-    later(delay / 2, () => (target.status = 'Processing'))
-    later(delay, () => {
-      if (roll() < (state.options.faults.rateImportFailed ?? 0)) {
-        target.status = 'Failed'
-        return
-      }
-      runImport(state, target)
-      target.status = 'Complete'
-    })
-  }
-
+  const c: Imports = { state, businessUnit, submit: processInBackground(state) }
+  const on =
+    (handler: ImportHandler): Handler =>
+    (r) =>
+      handler(c, r)
   router
-    .add('POST', IMPORTS, (r) => {
-      const parts = parseMultipart(r.rawBody, r.headers['content-type'])
-      const input = parseInput(parts.get('input'))
-      const created: SandboxImport = {
-        id: state.nextImportId++,
-        businessUnitId: businessUnit(r),
-        status: 'Open',
-        restoreDeleted: input.restoreDeleted === true,
-        createOnNoMatch: input.createOnNoMatch !== false,
-        fields: parseFieldOptions(input.fields),
-        errors: [],
-        batches: [],
-        createdCount: 0,
-        updatedCount: 0,
-        errorCount: 0
-      }
-      const file = parts.get('file')
-      if (file !== undefined) addBatch(created, file)
-      if (input.status === 'Ready') {
-        if (file === undefined) throw new PardotFault(150, 'An import submitted as Ready needs a file')
-        submit(created)
-      }
-      state.imports.set(created.id, created)
-      return { status: 201, body: { id: created.id, status: created.status } }
-    })
-    .add('POST', `${IMPORTS}/:id/batches`, (r) => {
-      const target = find(r)
-      if (target.status !== 'Open') throw new PardotFault(150, 'Batches can only be added to an Open import')
-      const file = parseMultipart(r.rawBody, r.headers['content-type']).get('file')
-      if (file === undefined) throw new PardotFault(150, 'The batch has no file part')
-      addBatch(target, file)
-      return { status: 204 }
-    })
-    .add('PATCH', `${IMPORTS}/:id`, (r) => {
-      const target = find(r)
-      const body = r.json() as { status?: unknown } | undefined
-      if (body?.status !== 'Ready') throw new PardotFault(150, 'Only {"status": "Ready"} is accepted')
-      if (target.status !== 'Open' || target.batches.length === 0) {
-        throw new PardotFault(150, 'Only an Open import with at least one batch can be submitted')
-      }
-      submit(target)
-      return { status: 200, body: { id: target.id, status: target.status } }
-    })
-    .add('GET', `${IMPORTS}/:id`, (r) => {
-      const target = find(r)
-      const fields = r.query.get('fields')?.split(',') ?? ['id', 'status']
-      const view: Record<string, unknown> = { ...target, batches: target.batches.length, errors: undefined }
-      return { status: 200, body: Object.fromEntries(fields.map((name) => [name, view[name] ?? null])) }
-    })
-    .add('GET', `${IMPORTS}/:id/errors`, (r) => {
-      const target = find(r)
-      if (target.status !== 'Complete') {
-        throw new PardotFault(150, `The errors of import ${target.id} can be downloaded once it is Complete`)
-      }
-      return { status: 200, body: errorsCsv(target), contentType: 'text/csv; charset=utf-8' }
-    })
+    .add('POST', IMPORTS, on(createImport))
+    .add('POST', `${IMPORTS}/:id/batches`, on(addImportBatch))
+    .add('PATCH', `${IMPORTS}/:id`, on(submitImport))
+    .add('GET', `${IMPORTS}/:id`, on(readImport))
+    .add('GET', `${IMPORTS}/:id/errors`, on(downloadImportErrors))
+}
+
+/** `POST /api/v5/imports`: an Open import, with a first batch if a file came along; submitted at once if Ready. */
+function createImport({ state, businessUnit, submit }: Imports, r: RequestInfo): Reply {
+  const parts = parseMultipart(r.rawBody, r.headers['content-type'])
+  const input = parseInput(parts.get('input'))
+  const created: SandboxImport = {
+    id: state.imports.newId(),
+    businessUnitId: businessUnit(r),
+    status: 'Open',
+    restoreDeleted: input.restoreDeleted === true,
+    createOnNoMatch: input.createOnNoMatch !== false,
+    fields: parseFieldOptions(input.fields),
+    errors: [],
+    batches: [],
+    createdCount: 0,
+    updatedCount: 0,
+    errorCount: 0
+  }
+  const file = parts.get('file')
+  if (file !== undefined) appendBatch(state, created, file)
+  if (input.status === 'Ready') {
+    if (file === undefined) throw new PardotFault(150, 'An import submitted as Ready needs a file')
+    submit(created)
+  }
+  state.imports.set(created.id, created)
+  return { status: 201, body: { id: created.id, status: created.status } }
+}
+
+function addImportBatch(c: Imports, r: RequestInfo): Reply {
+  const target = findImport(c, r)
+  if (target.status !== 'Open') throw new PardotFault(150, 'Batches can only be added to an Open import')
+  const file = parseMultipart(r.rawBody, r.headers['content-type']).get('file')
+  if (file === undefined) throw new PardotFault(150, 'The batch has no file part')
+  appendBatch(c.state, target, file)
+  return { status: 204 }
+}
+
+/** `PATCH /api/v5/imports/:id` with `{"status": "Ready"}`: the import is processed in the background. */
+function submitImport(c: Imports, r: RequestInfo): Reply {
+  const target = findImport(c, r)
+  const body = r.json() as { status?: unknown } | undefined
+  if (body?.status !== 'Ready') throw new PardotFault(150, 'Only {"status": "Ready"} is accepted')
+  if (target.status !== 'Open' || target.batches.length === 0) {
+    throw new PardotFault(150, 'Only an Open import with at least one batch can be submitted')
+  }
+  c.submit(target)
+  return { status: 200, body: { id: target.id, status: target.status } }
+}
+
+function readImport(c: Imports, r: RequestInfo): Reply {
+  const target = findImport(c, r)
+  const fields = r.query.get('fields')?.split(',') ?? ['id', 'status']
+  const view: Record<string, unknown> = { ...target, batches: target.batches.length, errors: undefined }
+  return { status: 200, body: Object.fromEntries(fields.map((name) => [name, view[name] ?? null])) }
+}
+
+function downloadImportErrors(c: Imports, r: RequestInfo): Reply {
+  const target = findImport(c, r)
+  if (target.status !== 'Complete') {
+    throw new PardotFault(150, `The errors of import ${target.id} can be downloaded once it is Complete`)
+  }
+  return { status: 200, body: errorsCsv(target), contentType: 'text/csv; charset=utf-8' }
+}
+
+function findImport({ state, businessUnit }: Imports, r: RequestInfo): SandboxImport {
+  const found = state.imports.get(Number(r.params.id))
+  if (!found || found.businessUnitId !== businessUnit(r)) throw new PardotFault(109, 'Record not found', 404)
+  return found
+}
+
+/** A file checked against the limits, the known columns and the import's first file, then kept as a batch. */
+function appendBatch(state: SandboxState, target: SandboxImport, csv: string): void {
+  if (target.batches.length >= MAX_BATCHES_PER_IMPORT) {
+    // HTTP 429 for code 160 and 400 for code 164 are one unofficial reading (docs/import-api.md, "Limits").
+    throw new PardotFault(160, 'The import has reached the maximum number of batches (10)', 429)
+  }
+  if (state.counters.count(state.counters.dailyImportBatches, target.businessUnitId) > MAX_BATCHES_PER_DAY) {
+    throw new PardotFault(164, 'The daily limit of import batches (1000) has been reached')
+  }
+  const file = checkFile(state, csv)
+  checkFieldOptions(file[0], target.fields)
+  checkCampaign(state, target, file[0])
+  const first = target.batches[0]?.[0]
+  // Code 150 is our reading: Pardot documents no code for a batch whose header differs from the import's first
+  // file. It must be a final code, as resending the same file cannot succeed (160 and 164 are retried).
+  if (first && JSON.stringify(first) !== JSON.stringify(file[0])) {
+    throw new PardotFault(
+      150,
+      `The batch's header (${file[0].join(',')}) differs from the import's (${first.join(',')})`
+    )
+  }
+  target.batches.push(file)
+  state.counters.importedBytes += Buffer.byteLength(csv)
 }
 
 function parseInput(raw: string | undefined): Record<string, unknown> {

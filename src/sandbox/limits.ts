@@ -1,4 +1,4 @@
-import type { FaultOptions } from './state'
+import type { FaultOptions } from './options'
 
 /** A small seeded PRNG (mulberry32), so a fault-injection run can be repeated exactly. */
 export function dice(seed: number): () => number {

@@ -15,8 +15,8 @@ export function oauthRoutes(router: Router, state: SandboxState): void {
       throw new OAuthFault('unsupported_grant_type', 'grant type not supported')
     }
     const refreshToken = form.get('refresh_token') ?? ''
-    const reused = state.rotatedOut.get(refreshToken)
-    const client = state.refreshTokens.get(refreshToken) ?? reused
+    const reused = state.tokens.rotatedOut.get(refreshToken)
+    const client = state.tokens.refresh.get(refreshToken) ?? reused
     if (!client) throw new OAuthFault('invalid_grant', 'expired access/refresh token')
     // The client is checked first: a request that cannot authenticate as the connected app is refused as such, and
     // so cannot revoke the connection by presenting an old refresh token.
@@ -28,16 +28,16 @@ export function oauthRoutes(router: Router, state: SandboxState): void {
       revokeFamily(state, reused.family)
       throw new OAuthFault('invalid_grant', 'expired access/refresh token')
     }
-    if (state.refreshing.has(refreshToken)) {
+    if (state.tokens.refreshing.has(refreshToken)) {
       throw new OAuthFault('invalid_grant', 'token request is already being processed')
     }
-    state.refreshing.add(refreshToken)
+    state.tokens.refreshing.add(refreshToken)
     try {
       await delay(state.options.refreshDelayMs)
       // Revoked while this request waited (a rotated-out token of its family came back): nothing is issued.
-      if (!state.refreshTokens.has(refreshToken)) throw new OAuthFault('invalid_grant', 'expired access/refresh token')
-      const { token } = state.issueAccessToken(refreshToken)
-      state.oauth.refreshed++
+      if (!state.tokens.refresh.has(refreshToken)) throw new OAuthFault('invalid_grant', 'expired access/refresh token')
+      const { token } = state.tokens.issueAccessToken(refreshToken)
+      state.counters.oauth.refreshed++
       const rotated = state.options.rotateRefreshTokens ? rotate(state, refreshToken) : undefined
       return {
         status: 200,
@@ -51,26 +51,26 @@ export function oauthRoutes(router: Router, state: SandboxState): void {
         }
       }
     } finally {
-      state.refreshing.delete(refreshToken)
+      state.tokens.refreshing.delete(refreshToken)
     }
   })
 }
 
 /** Rotation: a new refresh token of the same family replaces the one exchanged, which stops working. */
 function rotate(state: SandboxState, refreshToken: string): string | undefined {
-  const grant = state.refreshTokens.get(refreshToken)
+  const grant = state.tokens.refresh.get(refreshToken)
   if (!grant) return undefined
   const next = `sandbox-rt-${randomBytes(8).toString('hex')}`
-  state.refreshTokens.delete(refreshToken)
-  state.rotatedOut.set(refreshToken, grant)
-  state.refreshTokens.set(next, grant)
-  state.oauth.rotated++
+  state.tokens.refresh.delete(refreshToken)
+  state.tokens.rotatedOut.set(refreshToken, grant)
+  state.tokens.refresh.set(next, grant)
+  state.counters.oauth.rotated++
   return next
 }
 
 /** A rotated-out refresh token came back: every token of its family is revoked, as Salesforce does. */
 function revokeFamily(state: SandboxState, family: string): void {
-  state.oauth.reuseDetected++
-  for (const [token, grant] of state.refreshTokens) if (grant.family === family) state.refreshTokens.delete(token)
-  for (const [token, access] of state.accessTokens) if (access.family === family) state.accessTokens.delete(token)
+  state.counters.oauth.reuseDetected++
+  for (const [token, grant] of state.tokens.refresh) if (grant.family === family) state.tokens.refresh.delete(token)
+  for (const [token, access] of state.tokens.access) if (access.family === family) state.tokens.access.delete(token)
 }

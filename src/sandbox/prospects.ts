@@ -1,7 +1,8 @@
 import { PardotFault, type Reply, type RequestInfo, type Router } from './http'
 import { fieldList, objectBody, page, pageQuery, requiredFields } from './objects'
 import { BOOLEAN_FIELDS, fieldKind, NUMBER_FIELDS, type ProspectFields, type ProspectValue } from './prospect-spec'
-import type { SandboxState, StoredProspect } from './state'
+import type { StoredProspect } from './prospect-store'
+import type { SandboxState } from './state'
 
 const PROSPECTS = '/api/v5/objects/prospects'
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
@@ -44,7 +45,7 @@ export function prospectRoutes(router: Router, state: SandboxState, businessUnit
       const answerFields = requiredFields(r)
       const fields = checkFields(state, objectBody(r))
       if (typeof fields.email !== 'string') throw new PardotFault(4, 'Invalid prospect email address')
-      const prospect = state.newProspect(businessUnit(r), fields)
+      const prospect = state.prospects.create(businessUnit(r), fields)
       return { status: 201, body: present(prospect, answerFields) }
     })
     .add('GET', `${PROSPECTS}/:id`, (r) => ({ status: 200, body: present(find(r), requiredFields(r)) }))
@@ -52,7 +53,7 @@ export function prospectRoutes(router: Router, state: SandboxState, businessUnit
       const prospect = find(r)
       if (prospect.isDeleted)
         throw new PardotFault(219, "Deleted records can't be updated. Please undelete before updating.")
-      state.write(prospect, checkFields(state, objectBody(r)))
+      state.prospects.write(prospect, checkFields(state, objectBody(r)))
       const fields = fieldList(r.query.get('fields'))
       return fields ? { status: 200, body: present(prospect, fields) } : { status: 204 }
     })
@@ -74,15 +75,16 @@ export function upsertByEmail(
   fields: ProspectFields,
   searchDeleted: boolean
 ): { prospect: StoredProspect; created: boolean } {
-  const withEmail = state.withEmail(businessUnitId, matchEmail)
+  const withEmail = state.prospects.withEmail(businessUnitId, matchEmail)
   const latest = (list: StoredProspect[]) => list.sort((a, b) => b.lastActivity - a.lastActivity)[0]
   let prospect = latest(withEmail.filter((p) => !p.isDeleted))
   if (!prospect && searchDeleted) {
     prospect = latest(withEmail.filter((p) => p.isDeleted))
     if (prospect) prospect.isDeleted = false
   }
-  if (!prospect) return { prospect: state.newProspect(businessUnitId, { email: matchEmail, ...fields }), created: true }
-  state.write(prospect, fields)
+  if (!prospect)
+    return { prospect: state.prospects.create(businessUnitId, { email: matchEmail, ...fields }), created: true }
+  state.prospects.write(prospect, fields)
   return { prospect, created: false }
 }
 

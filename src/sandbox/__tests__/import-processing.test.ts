@@ -139,7 +139,7 @@ describe('sandbox configured to want a campaign for new prospects', () => {
 
 describe('sandbox import limits', () => {
   it('answers code 164 once the daily import batches are used up', async () => {
-    current().sandbox.state.dailyImportBatches.set('0Uv000000000001AAA', 1000)
+    current().sandbox.state.counters.dailyImportBatches.set('0Uv000000000001AAA', 1000)
     const { created } = await imported('matchEmail\r\na@x.io\r\n')
     expect(created).toMatchObject({ status: 400, body: { code: 164 } })
   })

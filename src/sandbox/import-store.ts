@@ -1,4 +1,4 @@
-/** What the sandbox remembers of an import (the Import API, imports.ts and import-run.ts). */
+/** What the sandbox remembers of the Import API's imports (imports.ts answers it, import-run.ts applies them). */
 
 export type ImportStatus = 'Open' | 'Waiting' | 'Processing' | 'Complete' | 'Failed'
 
@@ -26,4 +26,31 @@ export interface SandboxImport {
   createdCount: number
   updatedCount: number
   errorCount: number
+}
+
+/** Every import by id, and the timers processing them in the background, so a `clear` can stop them. */
+export class ImportStore extends Map<number, SandboxImport> {
+  private readonly timers = new Set<NodeJS.Timeout>()
+  /** Ids keep counting up across a `clear`. */
+  private nextId = 1
+
+  override clear(): void {
+    super.clear()
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
+  }
+
+  newId(): number {
+    return this.nextId++
+  }
+
+  /** Runs `step` after `ms`, unless the store is cleared first; never keeps the process alive. */
+  later(ms: number, step: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      step()
+    }, ms)
+    timer.unref()
+    this.timers.add(timer)
+  }
 }
