@@ -1,8 +1,8 @@
-import type { ActionDefinition, DestinationDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
+import type { ActionDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
 import { SANDBOX_DEFAULTS } from '../sandbox'
 import { RequestError } from './body'
 
-type Action = ActionDefinition<unknown, unknown>
+export type Action = ActionDefinition<unknown, unknown>
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -38,16 +38,6 @@ export function settingsFrom(settings: unknown, hasSandbox: boolean): JSONObject
     )
   }
   return rest as JSONObject
-}
-
-/** The action a path names; own keys only: `/constructor` and `/toString` name no action, whatever Object.prototype holds. */
-export function actionNamed(definition: DestinationDefinition<unknown>, slug: string): Action {
-  const action = Object.hasOwn(definition.actions, slug) ? definition.actions[slug] : undefined
-  if (!action) {
-    const known = ['manifest', 'authenticate', 'refreshAccessToken', ...Object.keys(definition.actions)]
-    throw new RequestError(404, `No action "${slug}". Routes: ${known.map((r) => `/${r}`).join(', ')}.`)
-  }
-  return action
 }
 
 /** Checks that `name` is `field` or `field.__keys__`/`field.__values__` (an object field's) of the action's own dropdowns. */

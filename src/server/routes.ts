@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import type { DestinationDefinition } from '@segment/actions-core'
 import { MalformedPath, Router, type Match } from '../http/router'
 import type { Reply } from '../sandbox/http'
 import { parseJsonObject, readCappedBody, RequestError } from './body'
@@ -8,7 +9,7 @@ import { destinationFor } from './engine'
 import { redactDeep } from './exchanges'
 import { failure } from './outcomes'
 import { preview } from './preview'
-import { actionNamed, checkDropdown, deliveryRequest, isObject, routePath, settingsFrom } from './request-checks'
+import { checkDropdown, deliveryRequest, isObject, routePath, settingsFrom, type Action } from './request-checks'
 import type { ServerParts } from './server-parts'
 
 /** One request as a route sees it: its JSON body (POST only), the path's params, and what its answer must hide. */
@@ -101,6 +102,9 @@ const delivery: RouteHandler = async (server, { body, params, seen, signal }) =>
   return { status: report.ok || Array.isArray(payload) ? 200 : report.status, body: report }
 }
 
+/** The routes an unknown action's 404 lists before the actions (a new route users call belongs here too). */
+const LISTED_ROUTES = ['manifest', 'authenticate', 'refreshAccessToken']
+
 /** The server's routes, shaped like Segment's actions CLI `serve`. A new route is one `add` and its handler. */
 const router = new Router<RouteHandler>()
   .add('GET', '/manifest', manifest)
@@ -137,6 +141,19 @@ export async function route(
 export function isDelivery(server: ServerParts, method: string, pathname: string): boolean {
   const found = matched(method, routePath(pathname))
   return found?.route.handler === delivery && Object.hasOwn(server.definitions.trusted.actions, found.params.action)
+}
+
+/**
+ * The action a path names. Own keys only: `/constructor` and `/toString` name no action, whatever Object.prototype
+ * holds.
+ */
+export function actionNamed(definition: DestinationDefinition<unknown>, slug: string): Action {
+  const action = Object.hasOwn(definition.actions, slug) ? definition.actions[slug] : undefined
+  if (!action) {
+    const known = [...LISTED_ROUTES, ...Object.keys(definition.actions)]
+    throw new RequestError(404, `No action "${slug}". Routes: ${known.map((r) => `/${r}`).join(', ')}.`)
+  }
+  return action
 }
 
 /** The route for the path; a malformed percent-escape names no route. */
