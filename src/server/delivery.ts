@@ -132,8 +132,10 @@ export class Delivery {
             throw error
           }),
         sent: () => {
-          const left = Math.max(0, this.deadline - Date.now())
-          timer ??= setTimeout(() => resolve(this.late('Pardot had not answered yet')), left)
+          timer ??= setTimeout(
+            () => resolve(this.late('Pardot had not answered yet')),
+            Math.max(0, this.deadline - Date.now())
+          )
         },
         // Paused while the slot is still held, so no queued request slips out before the pause.
         answered: (response) => quotaUsedUp(response) && this.pause(),
