@@ -1,8 +1,6 @@
 import type { Result } from '@segment/actions-core'
-import type { EventOutcome } from './deliver'
-
-/** What the platform retries: 5xx, 408, 423 and 429. */
-export const RETRYABLE = (status: number) => status >= 500 || [408, 423, 429].includes(status)
+import { isRetryableStatus } from '../destinations/pardot/retryable-status'
+import type { EventOutcome } from './outcomes'
 
 /** An event accepted in an import Pardot had not finished within the Import Wait (see import-follower.ts). */
 export interface PendingImport {
@@ -36,7 +34,7 @@ export function fromMultistatus(results: Result[]): EventOutcome[] {
             status: entry.status,
             code: entry.errortype,
             message: entry.errormessage ?? '',
-            retryable: RETRYABLE(entry.status)
+            retryable: isRetryableStatus(entry.status)
           }
         }
   })

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { DecoratedResponse, DestinationDefinition, RequestOptions } from '@segment/actions-core'
-import type { EventOutcome } from './deliver'
+import type { EventOutcome } from './outcomes'
 
 /**
  * Pardot keeps working on a request after the client stops waiting for it, so a request that timed out still

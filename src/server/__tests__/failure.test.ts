@@ -1,4 +1,4 @@
-import { failure } from '../deliver'
+import { failure } from '../outcomes'
 
 /** failure(): what a thrown value becomes in an answer. */
 describe('failure', () => {

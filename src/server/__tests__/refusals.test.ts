@@ -47,6 +47,22 @@ describe('unknown routes', () => {
   )
 })
 
+describe('paths no route takes', () => {
+  // Routes match the whole path (src/http/router.ts): a segment past an action's or a dropdown's names nothing, and
+  // a malformed percent-escape names no action. Nothing is sent to Pardot for any of them.
+  it.each([
+    ['/authenticate/x', 'No action "authenticate".'],
+    ['/listMembership/listId/x', 'No dropdown "listId/x" on /listMembership.'],
+    ['/%zz', 'No action "%zz".']
+  ])('answers 404 to POST %s', async (path, message) => {
+    const local = await start()
+    const answer = await post(local, path, { payload: event() })
+    expect(answer.status).toBe(404)
+    expect((answer.body.error as { message?: string } | undefined)?.message).toContain(message)
+    expect(local.sandbox?.stats().totalApiCalls).toBe(0)
+  })
+})
+
 describe('too deep', () => {
   it('refuses a 5,000-level mapping with a 400 naming the limit, no stack trace, nothing sent or retried', async () => {
     const local = await start()
