@@ -5,7 +5,7 @@ import { secretsOf, type Secrets } from './credentials'
 import { redactDeep } from './exchanges'
 import { denyFraming, limitWrites, refuse } from './gate'
 import type { EventOutcome } from './outcomes'
-import { isObject } from './request-checks'
+import { isRecord } from '../destinations/pardot/guards'
 import { isDelivery, route } from './routes'
 import type { Refusal } from './security'
 import type { ServerParts } from './server-parts'
@@ -104,7 +104,7 @@ async function answer(server: ServerParts, req: IncomingMessage, res: ServerResp
 
 /** What went wrong in a reply, in one line, or undefined when it went well. */
 export function describeFailure(reply: Reply): string | undefined {
-  const body = isObject(reply.body) ? reply.body : {}
+  const body = isRecord(reply.body) ? reply.body : {}
   const events = Array.isArray(body.events) ? (body.events as EventOutcome[]) : []
   const failed = events.filter((event) => !event.ok)
   if (failed.length > 0) {
@@ -112,7 +112,7 @@ export function describeFailure(reply: Reply): string | undefined {
   }
   const error = body.error
   if (typeof error === 'string') return error
-  if (isObject(error)) return typeof error.message === 'string' ? error.message : JSON.stringify(error)
+  if (isRecord(error)) return typeof error.message === 'string' ? error.message : JSON.stringify(error)
   return reply.status >= 400 ? `status ${reply.status}` : undefined
 }
 

@@ -1,7 +1,7 @@
 import { SANDBOX_DEFAULTS } from '../sandbox'
 import { RequestError } from './body'
 import type { Credentials } from './deliver'
-import { isObject } from './request-checks'
+import { isRecord } from '../destinations/pardot/guards'
 import type { TokenStore } from './tokens'
 
 /** Everything an answer and its log line must hide: the operator's secrets and the caller's, as they are seen. */
@@ -49,7 +49,7 @@ export class CredentialSource {
    */
   forCaller(auth: unknown, seen: Secrets, use: 'deliver' | 'refresh' = 'deliver'): CallerCredentials {
     if (auth !== undefined) {
-      if (!isObject(auth)) throw new RequestError(400, '"auth" must be an object: {accessToken, refreshToken}.')
+      if (!isRecord(auth)) throw new RequestError(400, '"auth" must be an object: {accessToken, refreshToken}.')
       // The operator's client id and secret serve only callers who proved themselves with the key: without a key
       // (loopback and the sandbox only), a caller's own refresh token is refreshed with the caller's own secret.
       const { apiKey, clientId, clientSecret } = this.operator

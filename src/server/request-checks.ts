@@ -1,12 +1,9 @@
 import type { ActionDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
 import { SANDBOX_DEFAULTS } from '../sandbox'
+import { isRecord } from '../destinations/pardot/guards'
 import { RequestError } from './body'
 
 export type Action = ActionDefinition<unknown, unknown>
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 /** The path the routes see: without trailing slashes. */
 export function routePath(pathname: string): string {
@@ -22,7 +19,7 @@ export function settingsFrom(settings: unknown, hasSandbox: boolean): JSONObject
     if (!hasSandbox) throw new RequestError(400, 'The target is real Pardot: send "settings" with businessUnitID.')
     return { businessUnitID: SANDBOX_DEFAULTS.businessUnitId }
   }
-  if (!isObject(settings)) throw new RequestError(400, '"settings" must be an object, e.g. {"businessUnitID": "0Uv…"}.')
+  if (!isRecord(settings)) throw new RequestError(400, '"settings" must be an object, e.g. {"businessUnitID": "0Uv…"}.')
   const { subscription, subscriptions, oauth, ...rest } = settings
   // A toggle picks the hosts; text such as "false" or a URL would quietly pick the sandbox ones.
   for (const toggle of ['isSandbox', 'isDeveloperOrg']) {
@@ -57,10 +54,10 @@ export interface DeliveryRequest {
 
 export function deliveryRequest(body: Record<string, unknown>): DeliveryRequest {
   const payload = body.payload
-  if (!(isObject(payload) || (Array.isArray(payload) && payload.length > 0 && payload.every(isObject)))) {
+  if (!(isRecord(payload) || (Array.isArray(payload) && payload.length > 0 && payload.every(isRecord)))) {
     throw new RequestError(400, '"payload" must be a Segment event object or a non-empty array of them.')
   }
-  if (body.mapping !== undefined && !isObject(body.mapping)) throw new RequestError(400, '"mapping" must be an object.')
+  if (body.mapping !== undefined && !isRecord(body.mapping)) throw new RequestError(400, '"mapping" must be an object.')
   return {
     payload: payload as unknown as SegmentEvent | SegmentEvent[],
     mapping: body.mapping as JSONObject | undefined

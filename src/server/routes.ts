@@ -9,7 +9,8 @@ import { destinationFor } from './engine'
 import { redactDeep } from './exchanges'
 import { failure } from './outcomes'
 import { preview } from './preview'
-import { checkDropdown, deliveryRequest, isObject, routePath, settingsFrom, type Action } from './request-checks'
+import { isRecord } from '../destinations/pardot/guards'
+import { checkDropdown, deliveryRequest, routePath, settingsFrom, type Action } from './request-checks'
 import type { ServerParts } from './server-parts'
 
 /** One request as a route sees it: its JSON body (POST only), the path's params, and what its answer must hide. */
@@ -31,7 +32,7 @@ const imports: RouteHandler = (server) => ({ status: 200, body: server.follower.
 /** Test Connection: `{oauth, ...settings}`, answered 200 either way, with `ok` saying how it went. */
 const authenticate: RouteHandler = async (server, { body, seen }) => {
   const { oauth, ...flat } = body
-  const { credentials } = server.credentials.forCaller(isObject(oauth) ? fromOAuth(oauth) : undefined, seen)
+  const { credentials } = server.credentials.forCaller(isRecord(oauth) ? fromOAuth(oauth) : undefined, seen)
   const settings = {
     ...settingsFrom(Object.keys(flat).length ? flat : undefined, !!server.sandbox),
     oauth: toOAuth(credentials)
@@ -71,7 +72,7 @@ const dropdown: RouteHandler = async (server, { body, params, seen }) => {
   const answer = await server.limited(settings, () =>
     destinationFor(server.definitions.trusted).executeDynamicField(params.action, params.field, {
       settings,
-      payload: isObject(body.payload) ? body.payload : {},
+      payload: isRecord(body.payload) ? body.payload : {},
       auth: { accessToken: credentials.accessToken ?? '', refreshToken: credentials.refreshToken ?? '' },
       page: typeof body.page === 'string' ? body.page : undefined
     })
