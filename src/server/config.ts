@@ -28,13 +28,24 @@ const FLAGS = {
   'allowed-hosts': { type: 'string' },
   'max-body-mb': { type: 'string' }
 } as const
-const USE = 'use --target, --port, --host, --max-concurrency, --api-key, --allowed-hosts or --max-body-mb'
+const USE =
+  'use --target, --port, --host, --max-concurrency, --api-key, --allowed-hosts or --max-body-mb (--help says what each does)'
+
+/** `npm start -- --help`. */
+export const SERVER_USAGE = `npm start [-- flags]: the local destination server. Each flag overrides its environment variable.
+  --target sandbox        PARDOT_TARGET: sandbox (the embedded Pardot sandbox) or pardot (real Pardot)
+  --port 3000             PORT
+  --host 127.0.0.1        HOST
+  --max-concurrency 5     PARDOT_MAX_CONCURRENCY: requests in flight to Pardot per business unit, 1 to 5
+  --api-key <key>         PARDOT_SERVER_API_KEY: callers send "Authorization: Bearer <key>" (prefer the variable)
+  --allowed-hosts a,b     PARDOT_SERVER_ALLOWED_HOSTS: host names callers may use besides the bound address
+  --max-body-mb 50        PARDOT_SERVER_MAX_BODY_MB: the largest request body taken, in megabytes
+  SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET: the Salesforce connected app, for real Pardot`
 
 /** A setting's text, the flag winning over the environment variable, and where it came from (for a refusal). */
-function setting(flag: string | undefined, flagName: string, env: string | undefined, envName: string) {
-  if (flag !== undefined) return { text: flag, from: `from --${flagName}` }
-  if (env !== undefined) return { text: env, from: `from ${envName}` }
-  return undefined
+function setting(flags: Record<string, string | undefined>, flag: string, env: NodeJS.ProcessEnv, variable: string) {
+  const [text, from] = flags[flag] !== undefined ? [flags[flag], `--${flag}`] : [env[variable], variable]
+  return text === undefined ? undefined : { text, from: `from ${from}` }
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): ServerConfig {
@@ -43,19 +54,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (target !== 'sandbox' && target !== 'pardot') {
     throw new Error(`Target "${target}" is not known: use "sandbox" (the embedded sandbox) or "pardot" (real Pardot).`)
   }
-  const port = setting(flags.port, 'port', env.PORT, 'PORT')
-  const concurrency = setting(
-    flags['max-concurrency'],
-    'max-concurrency',
-    env.PARDOT_MAX_CONCURRENCY,
-    'PARDOT_MAX_CONCURRENCY'
-  )
-  const bodyMb = setting(
-    flags['max-body-mb'],
-    'max-body-mb',
-    env.PARDOT_SERVER_MAX_BODY_MB,
-    'PARDOT_SERVER_MAX_BODY_MB'
-  )
+  const port = setting(flags, 'port', env, 'PORT')
+  const concurrency = setting(flags, 'max-concurrency', env, 'PARDOT_MAX_CONCURRENCY')
+  const bodyMb = setting(flags, 'max-body-mb', env, 'PARDOT_SERVER_MAX_BODY_MB')
   const portNumber = port
     ? parseNumber('Port', port.text, { integer: true, max: 65535, expected: 'a port number', note: port.from })
     : 3000
