@@ -1,17 +1,21 @@
 /**
  * `npm run drop-in`: sends the same generated events, with the same saved Segment mapping, through this destination
  * and through Segment's published Pardot (Actions), and compares the requests each would send Pardot.
- * Options: --events 3000  --seed 7. Needs the published package unpacked in node_modules (README, Benchmarks).
+ * Flags: USAGE below (`npm run drop-in -- --help`). Needs the published package unpacked in node_modules (README,
+ * Benchmarks).
  */
 import { Destination, Response, type DestinationDefinition, type JSONObject } from '@segment/actions-core'
 import fc from 'fast-check'
 import ours from '../src/destinations/pardot'
+import { parseNumber } from '../src/cli-flags'
 import { defaultMapping, segmentPardot, withStubbedPardot } from './segment'
+import { scriptOptions } from './flags'
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback
-}
+const USAGE = `npm run drop-in [-- flags]: the same generated events through this destination and Segment's, compared.
+  --events 3000   generated events (fast-check runs)
+  --seed 7        fast-check's seed: the same seed, the same events`
+
+const FLAGS = { events: { type: 'string' }, seed: { type: 'string' } } as const
 
 interface Sent {
   method: string
@@ -95,6 +99,10 @@ const mappingChanges = fc.record(
 const writes = (outcome: Outcome) => outcome.requests.filter((r) => !r.url.includes('/objects/custom-fields'))
 
 async function main() {
+  const { events, seed } = scriptOptions(FLAGS, USAGE, (flags) => ({
+    events: parseNumber('--events', flags.events ?? '3000', { integer: true, min: 1 }),
+    seed: parseNumber('--seed', flags.seed ?? '7', { integer: true })
+  }))
   const segment = segmentPardot()
   if (typeof segment === 'string') {
     console.log(segment)
@@ -122,9 +130,9 @@ async function main() {
         if (examples.length < 5) examples.push({ event: sent, changes, ours: a, segment: b })
       }
     }),
-    { numRuns: option('events', 3000), seed: option('seed', 7) }
+    { numRuns: events, seed }
   )
-  console.log(`Same events and saved mapping through both destinations (fast-check seed ${option('seed', 7)}):`)
+  console.log(`Same events and saved mapping through both destinations (fast-check seed ${seed}):`)
   console.log(`identical requests                       ${counts.identical}`)
   console.log(`identical upsert after a catalogue read  ${counts.identicalAfterCatalogueRead}`)
   console.log(`refused by both                          ${counts.bothRefused}`)

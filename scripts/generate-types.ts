@@ -9,6 +9,7 @@ import { fieldsToJsonSchema, type DestinationDefinition, type MinimalInputField 
 import { compile, type JSONSchema } from 'json-schema-to-typescript'
 import type { Options as PrettierOptions } from 'prettier'
 import prettierConfig from '../.prettierrc.json'
+import { scriptOptions } from './flags'
 
 type Fields = Record<string, MinimalInputField>
 
@@ -54,7 +55,11 @@ async function expectedFiles(): Promise<Map<string, string>> {
 }
 
 async function main() {
-  const check = process.argv.includes('--check')
+  const check = scriptOptions(
+    { check: { type: 'boolean' } },
+    'npm run types: regenerates every generated-types.ts.\n  --check   writes nothing, and fails when a file is stale (npm run types:check)',
+    (flags) => flags.check ?? false
+  )
   const stale: string[] = []
   for (const [file, content] of await expectedFiles()) {
     const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined

@@ -1,15 +1,19 @@
 /**
  * `npm run rss`: peak resident memory (VmHWM) of a fresh `npm start` process for one large call: a single identify
  * event carrying a 45 MB trait, then a 100,000-event batch (Import API, batch_size 100,000). Loopback and sandbox only.
- * Options: --port 3999  --api-key <key> (sent as a Bearer key when the server needs one)
+ * Flags: USAGE below (`npm run rss -- --help`). The bench imports `peakRss`, so flags are read only when run.
  */
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { parseNumber } from '../src/cli-flags'
+import { scriptOptions } from './flags'
 
-const portAt = process.argv.indexOf('--port')
-const PORT = portAt >= 0 ? Number(process.argv[portAt + 1]) : 3999
-const keyAt = process.argv.indexOf('--api-key')
-const KEY = keyAt >= 0 ? process.argv[keyAt + 1] : undefined
+const USAGE = `npm run rss [-- flags]: peak resident memory of a fresh \`npm start\` for a 45 MB body and a 100,000-event batch call.
+  --port 3999       the port the fresh server listens on
+  --api-key <key>   the fresh server is given it (PARDOT_SERVER_API_KEY) and the calls send it as a Bearer key`
+
+const FLAGS = { port: { type: 'string' }, 'api-key': { type: 'string' } } as const
+const DEFAULT_PORT = 3999
 
 const peakMb = (pid: number) => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -49,9 +53,9 @@ export interface RssRun {
 }
 
 /** Starts a fresh `npm start` process, sends it `body` as one call, and reads its peak RSS. */
-export async function peakRss(body: string, port = PORT): Promise<RssRun> {
+export async function peakRss(body: string, port = DEFAULT_PORT, key?: string): Promise<RssRun> {
   const child = spawn('node', ['-r', 'ts-node/register/transpile-only', 'src/server/main.ts', '--port', String(port)], {
-    env: { ...process.env, PARDOT_SERVER_API_KEY: KEY ?? '' },
+    env: { ...process.env, PARDOT_SERVER_API_KEY: key ?? '' },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   await new Promise<void>((resolve) =>
@@ -61,7 +65,7 @@ export async function peakRss(body: string, port = PORT): Promise<RssRun> {
   const started = Date.now()
   const res = await fetch(`http://127.0.0.1:${port}/prospects`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(KEY ? { authorization: `Bearer ${KEY}` } : {}) },
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body
   })
   const answer = await res.text()
@@ -71,10 +75,14 @@ export async function peakRss(body: string, port = PORT): Promise<RssRun> {
 }
 
 async function main() {
+  const { port, key } = scriptOptions(FLAGS, USAGE, (flags) => ({
+    port: parseNumber('--port', flags.port ?? String(DEFAULT_PORT), { integer: true, min: 1, max: 65535 }),
+    key: flags['api-key']
+  }))
   const mb = (n: number) => `${n.toFixed(0)} MB`
   for (const [name, make] of Object.entries(CASES)) {
     const body = make()
-    const run = await peakRss(body)
+    const run = await peakRss(body, port, key)
     console.log(
       `${name}: body ${mb(body.length / 1e6)}, status ${run.status}, answer ${mb(run.answerBytes / 1e6)}, ` +
         `${run.seconds.toFixed(1)} s, peak RSS ${mb(run.peak)} (idle ${mb(run.idle)})`

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { startLocalServer } from '../src/server/app'
 import { launchChromium } from '../src/test/chromium'
+import { scriptOptions } from './flags'
 
 const OUT = join(__dirname, '..', 'docs', 'screenshots')
 const WIDTHS = { wide: { width: 1440, height: 900 }, narrow: { width: 390, height: 844 } }
@@ -40,6 +41,11 @@ async function shoot(page: Page, name: string, viewport: { width: number; height
 }
 
 async function main() {
+  scriptOptions(
+    {},
+    'npm run screenshots: the Event Tester screenshots in docs/screenshots/ (no flags).',
+    () => undefined
+  )
   mkdirSync(OUT, { recursive: true })
   const local = await startLocalServer({ port: 0 })
   const chromium = await launchChromium()

@@ -1,24 +1,10 @@
-/**
- * `npm run bench`: prints every benchmark's figures.
- * Options: --sizes 10000,100000  --repeat 3  --batch-sizes 10000,100000  --cpu-events 20000
- *   --only cpu|delivery|server  --latencies 50,100,200  --server-seconds 6  --http-events 3000  --rss-port 3999
- *   --single off   skips the one-upsert-per-event rows (they cost one call per event by definition, and take minutes)
- */
+/** `npm run bench`: prints every benchmark's figures. Flags: `npm run bench -- --help` (options.ts). */
 import { measureInChild } from './cpu'
 import { segmentPardot } from '../segment'
 import { deliveryRun, withLocalServer, type DeliveryRun } from './delivery'
 import { serverBench } from './server-report'
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback
-}
-
-export const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
+import { median } from './median'
+import { benchOptions, type BenchOptions } from './options'
 
 /**
  * The fewest import calls that can carry the run: one per POST of a batch (each batch is its own onBatch), and
@@ -29,10 +15,7 @@ function physicalMinimum(events: number, batchSize: number, megabytes: number): 
   return batches * Math.max(1, Math.ceil(megabytes / batches / 10))
 }
 
-async function deliveryBench() {
-  const sizes = option('sizes', '10000,100000').split(',').map(Number)
-  const repeat = Number(option('repeat', '3'))
-  const batchSizes = option('batch-sizes', '10000,100000').split(',').map(Number)
+async function deliveryBench({ sizes, repeat, batchSizes, single }: BenchOptions) {
   console.log(`\nBulk delivery: identify events → local server → embedded sandbox (median of ${repeat} runs)`)
   console.log('"uneven": each optional trait present 70% of the time, so events carry different sets of fields')
   console.log('API calls count the import creates and the polls and errors downloads that follow each import')
@@ -41,7 +24,6 @@ async function deliveryBench() {
   )
   await withLocalServer(async (local) => {
     for (const n of sizes) {
-      const single = option('single', 'on') !== 'off'
       const modes: [string, boolean, number, boolean][] = [
         ...(single ? [['one upsert per event', false, 0, false] as [string, boolean, number, boolean]] : []),
         ...batchSizes.flatMap((b): [string, boolean, number, boolean][] => [
@@ -116,9 +98,7 @@ function verdicts(n: number, batchSize: number, even: DeliveryRun[] = [], uneven
   }
 }
 
-async function cpuBench() {
-  const events = Number(option('cpu-events', '20000'))
-  const repeat = Number(option('repeat', '3'))
+async function cpuBench({ cpuEvents: events, repeat }: BenchOptions) {
   const segment = segmentPardot()
   // The like-for-like row: a destination migrated from Segment's keeps its saved mapping, which holds only
   // Segment's fields. The last row adds this destination's own new fields (batching, matching) at their defaults.
@@ -167,10 +147,11 @@ async function cpuBench() {
 }
 
 async function main() {
-  const only = option('only', 'all')
-  if (only === 'all' || only === 'cpu') await cpuBench()
-  if (only === 'all' || only === 'delivery') await deliveryBench()
-  if (only === 'all' || only === 'server') await serverBench(option)
+  const options = benchOptions()
+  const { only } = options
+  if (only === 'all' || only === 'cpu') await cpuBench(options)
+  if (only === 'all' || only === 'delivery') await deliveryBench(options)
+  if (only === 'all' || only === 'server') await serverBench(options.server)
 }
 
 main().catch((error: unknown) => {

@@ -1,19 +1,9 @@
 /** The bench's server section: prints what `server.ts` measures, medians of `--repeat` fresh processes. */
 import { batchCallRss, httpCpuPerEvent, inProcessCpuPerEvent, throughput, type ThroughputRun } from './server'
+import { median } from './median'
+import type { ServerBenchOptions } from './options'
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
-
-export async function serverBench(option: (name: string, fallback: string) => string): Promise<void> {
-  const repeat = Number(option('repeat', '3'))
-  const latencies = option('latencies', '50,100,200').split(',').map(Number)
-  const seconds = Number(option('server-seconds', '6'))
-  const httpEvents = Number(option('http-events', '3000'))
-  const port = Number(option('rss-port', '3999'))
-
+export async function serverBench({ repeat, latencies, seconds, httpEvents, port }: ServerBenchOptions): Promise<void> {
   console.log(
     `\nLocal server: single-event calls (20 callers) against the sandbox, events/s ÷ (5 / latency) (median of ${repeat}, each a fresh server process)`
   )

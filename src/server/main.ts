@@ -1,4 +1,4 @@
-import { readConfig } from './config'
+import { readConfig, SERVER_USAGE } from './config'
 import { startLocalServer } from './app'
 import pardot from '../destinations/pardot'
 import { SANDBOX_DEFAULTS } from '../sandbox'
@@ -8,6 +8,10 @@ const DRAIN_MS = 10_000
 
 /** `npm start`: the local destination server and, by default, the embedded Pardot sandbox. */
 async function main() {
+  if (process.argv.slice(2).includes('--help')) {
+    console.log(SERVER_USAGE)
+    return
+  }
   const config = readConfig()
   const local = await startLocalServer({
     ...config,

@@ -46,3 +46,28 @@ describe('operator configuration', () => {
     expect(() => readConfig(env, argv)).toThrow(message)
   })
 })
+
+describe('bad numbers and flags', () => {
+  it.each([
+    [{}, ['--port', 'abc'], 'Port "abc" is not a port number (from --port).'],
+    [{}, ['--port', '70000'], 'Port "70000" is not a port number (from --port).'],
+    [{}, ['--port=1e3'], 'Port "1e3" is not a port number (from --port).'],
+    [{ PORT: '30OO' }, [], 'Port "30OO" is not a port number (from PORT).'],
+    [{}, ['--max-body-mb', '-1'], 'Max body "-1" is not a number of megabytes from 0 to 1024 (from --max-body-mb).'],
+    [{}, ['--max-body-mb', '0'], 'Max body "0" is not a number of megabytes from 0 to 1024'],
+    [{ PARDOT_SERVER_MAX_BODY_MB: 'lots' }, [], 'Max body "lots" is not a number of megabytes from 0 to 1024'],
+    [{}, ['--max-concurrency', '-2'], 'Max concurrency "-2" is not a whole number from 1 to 5'],
+    [{}, ['--max-concurrency', 'NaN'], 'from --max-concurrency'],
+    [{}, ['--prot', '3000'], 'Unknown flag --prot; use --target, --port, --host'],
+    [{}, ['-p', '3000'], 'Unknown flag -p'],
+    [{}, ['--port'], "Option '--port <value>' argument missing"],
+    [{}, ['--port', '3000', 'extra'], 'Unexpected argument "extra"']
+  ])('refuses %j %j, saying why', (env, argv, message) => {
+    expect(() => readConfig(env, argv)).toThrow(message)
+  })
+
+  it('takes decimal megabytes and whitespace around numbers, as before', () => {
+    expect(readConfig({}, ['--max-body-mb', '0.5', '--port', ' 8080 ']).maxBodyBytes).toBe(512 * 1024)
+    expect(readConfig({ PORT: ' 8080 ' }, []).port).toBe(8080)
+  })
+})

@@ -135,4 +135,27 @@ describe('npm start', () => {
     expect(await main.exited).toBe(130)
     expect(await stuck).toBe('cut off')
   }, 60_000)
+
+  it('prints its flags on --help, and refuses a bad number before it starts', async () => {
+    const run = (args: string[]) => {
+      const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/server/main.ts', ...args], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+      children.push(child)
+      let out = ''
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()))
+      return new Promise<[number | null, string]>((resolve) => child.once('close', (code) => resolve([code, out])))
+    }
+    const [helpCode, help] = await run(['--help'])
+    expect(helpCode).toBe(0)
+    for (const flag of ['--target', '--port', '--max-concurrency', '--api-key', '--allowed-hosts', '--max-body-mb']) {
+      expect(help).toContain(flag)
+    }
+    expect(await run(['--port', '0', '--max-body-mb', '-1'])).toEqual([
+      1,
+      'Max body "-1" is not a number of megabytes from 0 to 1024 (from --max-body-mb).\n'
+    ])
+  }, 60_000)
 })
