@@ -31,7 +31,7 @@ function startSoakServer(o: SoakOptions): Promise<LocalServer> {
 function recoverQuota(sandbox: Sandbox, quotaAt: number): () => void {
   let recovered = false
   const watch = setInterval(() => {
-    const used = sandbox.state.dailyCalls.get(SANDBOX_DEFAULTS.businessUnitId) ?? 0
+    const used = sandbox.state.counters.dailyCalls.get(SANDBOX_DEFAULTS.businessUnitId) ?? 0
     if (!recovered && used > quotaAt) {
       recovered = true
       setTimeout(() => sandbox.configure({ dailyQuota: Number.MAX_SAFE_INTEGER }), 3000)

@@ -5,8 +5,7 @@ import { ImportStore } from './import-store'
 import { ListMembershipStore, ListStore } from './list-store'
 import { OAuthTokens } from './oauth-tokens'
 import { SANDBOX_DEFAULTS, type ResolvedOptions } from './options'
-import type { ProspectFields } from './prospect-spec'
-import { ProspectStore, type StoredProspect } from './prospect-store'
+import { ProspectStore } from './prospect-store'
 
 export type Environment = 'production' | 'demo'
 
@@ -43,15 +42,5 @@ export class SandboxState {
     this.listMemberships.clear()
     this.tokens.reset()
     this.counters.reset()
-  }
-
-  // Two names kept for callers outside the sandbox (scripts/soak.ts reads the quota used; the server's tests seed
-  // prospects), so they need not know how the state is split.
-  get dailyCalls(): Map<string, number> {
-    return this.counters.dailyCalls
-  }
-
-  newProspect(businessUnitId: string, fields: ProspectFields): StoredProspect {
-    return this.prospects.create(businessUnitId, fields)
   }
 }

@@ -11,8 +11,8 @@ const call = (path: string) => current().call(path)
 describe('paging like Pardot', () => {
   beforeEach(() => {
     const state = current().sandbox.state
-    for (let i = 0; i < 3; i++) state.newProspect(BU, { email: 'ann@example.com' })
-    state.newProspect(BU, { email: 'bob@example.com' })
+    for (let i = 0; i < 3; i++) state.prospects.create(BU, { email: 'ann@example.com' })
+    state.prospects.create(BU, { email: 'bob@example.com' })
   })
 
   it('keeps the first page’s filters in the token, and answers 400 to any parameter but fields beside a token', async () => {

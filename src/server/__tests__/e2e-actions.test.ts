@@ -169,9 +169,9 @@ describe('Delete Prospect through the local server', () => {
     const sandbox = local.sandbox
     if (!sandbox) throw new Error('No embedded sandbox.')
     const ann = Array.from({ length: 201 }, () =>
-      sandbox.state.newProspect(SANDBOX_DEFAULTS.businessUnitId, { email: 'ann@example.com' })
+      sandbox.state.prospects.create(SANDBOX_DEFAULTS.businessUnitId, { email: 'ann@example.com' })
     )
-    sandbox.state.newProspect(SANDBOX_DEFAULTS.businessUnitId, { email: 'Ann@example.com' })
+    sandbox.state.prospects.create(SANDBOX_DEFAULTS.businessUnitId, { email: 'Ann@example.com' })
     const { body } = await post('/deleteProspect', {
       payload: { type: 'track', event: 'Deletion Requested', properties: { email: 'ann@example.com' } },
       useDefaultMappings: true
