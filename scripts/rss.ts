@@ -15,7 +15,8 @@ const USAGE = `npm run rss [-- flags]: peak resident memory of a fresh \`npm sta
 const FLAGS = { port: { type: 'string' }, 'api-key': { type: 'string' } } as const
 const DEFAULT_PORT = 3999
 
-const peakMb = (pid: number) => {
+/** A process's peak resident memory so far (VmHWM), in MB. */
+export const peakMb = (pid: number) => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
 }

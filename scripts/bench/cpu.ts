@@ -1,10 +1,13 @@
 /**
  * Per-event CPU cost of the prospects action: events/second through Destination.onEvent, the network stubbed
- * in-process, so the figure is the engine plus our mapping, validation and request building.
+ * in-process (or, for the local server's like-for-like ratio, sent over HTTP to a sandbox in another process), so the
+ * figure is the engine plus our mapping, validation and request building.
  */
 import { Destination, Response, type DestinationDefinition, type JSONObject } from '@segment/actions-core'
 import { fork } from 'node:child_process'
-import ours from '../../src/destinations/pardot'
+import ours, { createPardotDestination } from '../../src/destinations/pardot'
+import { localHosts } from '../../src/server/local-hosts'
+import { SANDBOX_DEFAULTS } from '../../src/sandbox'
 import { defaultMapping, segmentPardot, withStubbedPardot } from '../segment'
 import { benchIdentify } from './identify'
 
@@ -17,24 +20,29 @@ async function stubbedPardot(request: Request): Promise<Response> {
 export async function eventsPerSecond(
   definition: DestinationDefinition<unknown>,
   events: number,
-  mapping: JSONObject = defaultMapping(definition)
+  mapping: JSONObject = defaultMapping(definition),
+  sandboxUrl?: string
 ): Promise<number> {
-  const destination = new Destination(definition)
+  // With a sandbox (in a process of its own), requests really go out over HTTP, as the local server's do; the
+  // sandbox's CPU is its own process's, so this process's figure is the engine's and its HTTP client's alone.
+  const aimed = sandboxUrl ? createPardotDestination({ hosts: localHosts(sandboxUrl) }) : definition
+  const destination = new Destination(aimed as DestinationDefinition<unknown>)
   const settings = {
-    businessUnitID: '0Uv000000000001AAA',
+    businessUnitID: sandboxUrl ? SANDBOX_DEFAULTS.businessUnitId : '0Uv000000000001AAA',
     accountID: '1',
     isSandbox: false,
     subscription: { subscribe: 'type = "identify"', partnerAction: 'prospects', mapping },
-    oauth: { access_token: 'tok' }
+    oauth: { access_token: sandboxUrl ? SANDBOX_DEFAULTS.accessToken : 'tok' }
   } as unknown as JSONObject
   const event = (i: number) => benchIdentify(i) as never
-  return withStubbedPardot(stubbedPardot, async () => {
+  const run = async () => {
     for (let i = 0; i < 500; i++) await destination.onEvent(event(i), settings) // warm-up
     const before = process.cpuUsage()
     for (let i = 0; i < events; i++) await destination.onEvent(event(i), settings)
     const used = process.cpuUsage(before)
     return events / ((used.user + used.system) / 1e6)
-  })
+  }
+  return sandboxUrl ? run() : withStubbedPardot(stubbedPardot, run)
 }
 
 type Which = 'ours' | 'segment'
@@ -43,9 +51,14 @@ type Which = 'ours' | 'segment'
  * One measurement in a fresh process: the engine keeps every response a Destination makes and the heap grows
  * run after run, so measurements in one process would each pay for the ones before them.
  */
-export function measureInChild(which: Which, segmentMappingOnly: boolean, events: number): Promise<number> {
+export function measureInChild(
+  which: Which,
+  segmentMappingOnly: boolean,
+  events: number,
+  sandboxUrl = ''
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, [CHILD_FLAG, which, String(segmentMappingOnly), String(events)], {
+    const child = fork(__filename, [CHILD_FLAG, which, String(segmentMappingOnly), String(events), sandboxUrl], {
       execArgv: ['-r', 'ts-node/register/transpile-only'],
       stdio: ['ignore', 'pipe', 'inherit', 'ipc']
     })
@@ -61,10 +74,11 @@ export function measureInChild(which: Which, segmentMappingOnly: boolean, events
 const CHILD_FLAG = '--cpu-child'
 
 if (process.argv[2] === CHILD_FLAG) {
-  const [which, segmentMappingOnly, events] = process.argv.slice(3)
+  const [which, segmentMappingOnly, events, sandboxUrl] = process.argv.slice(3)
   const definition = which === 'segment' ? segmentPardot() : (ours as DestinationDefinition<unknown>)
   if (typeof definition === 'string') throw new Error(definition)
-  eventsPerSecond(definition, Number(events), defaultMapping(definition, segmentMappingOnly === 'true'))
+  const mapping = defaultMapping(definition, segmentMappingOnly === 'true')
+  eventsPerSecond(definition, Number(events), mapping, sandboxUrl || undefined)
     .then((rate) => console.log(rate))
     .catch((error: unknown) => {
       console.error(error)

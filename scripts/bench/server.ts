@@ -5,9 +5,10 @@
  * not the server's, and no run pays for the heap of the one before. Loopback and the embedded sandbox only.
  */
 import { fork } from 'node:child_process'
+import { dirname, join } from 'node:path'
 import type { SandboxStats } from '../../src/sandbox'
 import { measureInChild } from './cpu'
-import { peakRss, batchCallBody } from '../rss'
+import { peakMb, peakRss, batchCallBody } from '../rss'
 import { benchIdentify } from './identify'
 
 const CHILD_FLAG = '--server-child'
@@ -17,13 +18,17 @@ const SLOTS = 5
 
 export interface ServerChild {
   url: string
+  pid: number
   cpuMicros(): Promise<number>
   stop(): void
 }
 
-/** Starts `startLocalServer` with the sandbox at `latencyMs` in a fresh process. */
-export function serverChild(latencyMs: number): Promise<ServerChild> {
-  const child = fork(__filename, [CHILD_FLAG, String(latencyMs)], {
+/**
+ * Starts `startLocalServer` with the sandbox at `latencyMs` in a fresh process. With `pardotUrl` (another server
+ * child's), its requests to Pardot go there instead of to its own embedded sandbox, so its CPU is its own alone.
+ */
+export function serverChild(latencyMs: number, pardotUrl = ''): Promise<ServerChild> {
+  const child = fork(__filename, [CHILD_FLAG, String(latencyMs), pardotUrl], {
     execArgv: ['-r', 'ts-node/register/transpile-only'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   })
@@ -34,6 +39,7 @@ export function serverChild(latencyMs: number): Promise<ServerChild> {
       if (message.url) {
         resolve({
           url: message.url,
+          pid: child.pid ?? 0,
           cpuMicros: () => new Promise<number>((answer) => (replies.push(answer), child.send('cpu'))),
           stop: () => child.kill('SIGKILL')
         })
@@ -95,9 +101,12 @@ export async function throughput(latencyMs: number, seconds: number): Promise<Th
   }
 }
 
-/** The server process's CPU-µs per single-event call over HTTP (sandbox at 0 ms latency, in the same process). */
-export async function httpCpuPerEvent(events: number): Promise<number> {
-  const server = await serverChild(0)
+/**
+ * The server process's CPU-µs per single-event call over HTTP, sandbox at 0 ms latency: in the same process (its
+ * CPU counted as the server's), or with `pardot` in a process of its own (the server's own CPU alone).
+ */
+export async function httpCpuPerEvent(events: number, pardot?: ServerChild): Promise<number> {
+  const server = await serverChild(0, pardot?.url)
   try {
     await singleEvents(server.url, 0, 500, 8) // warm-up
     const before = await server.cpuMicros()
@@ -108,15 +117,52 @@ export async function httpCpuPerEvent(events: number): Promise<number> {
   }
 }
 
-/** In-process `Destination.onEvent` CPU-µs per event, network stubbed (the cpu section's first measure). */
-export async function inProcessCpuPerEvent(events: number): Promise<number> {
-  return 1e6 / (await measureInChild('ours', false, events))
+/**
+ * In-process `Destination.onEvent` CPU-µs per event: network stubbed (the cpu section's first measure), or with
+ * `pardot` its requests sent over HTTP to that process's sandbox (this process's CPU alone).
+ */
+export async function inProcessCpuPerEvent(events: number, pardot?: ServerChild): Promise<number> {
+  return 1e6 / (await measureInChild('ours', false, events, pardot?.url))
 }
 
-/** Peak RSS above idle (MB) of a fresh `npm start` process for one 100,000-event call at `batchSize`. */
-export async function batchCallRss(batchSize: number, port: number): Promise<number> {
-  const { peak, idle } = await peakRss(batchCallBody(100_000, batchSize), port)
-  return peak - idle
+/** actions-core's fetch module (its default export is read at call time), as `scripts/segment.ts` finds it. */
+function engineTransport(): { default: (request: Request) => Promise<unknown>; Request: typeof Request } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(join(dirname(require.resolve('@segment/actions-core')), 'fetch')) as ReturnType<typeof engineTransport>
+}
+
+/** Sends the engine's requests for `from` (this server's embedded sandbox) to `to` (a sandbox in another process). */
+function forwardPardot(from: string, to: string): void {
+  const transport = engineTransport()
+  const send = transport.default
+  transport.default = (request) =>
+    send(
+      request.url.startsWith(`${from}/`) ? new transport.Request(to + request.url.slice(from.length), request) : request
+    )
+}
+
+/**
+ * Peak RSS above idle (MB) of a fresh `npm start` process for one 100,000-event call at `batchSize`. With `ownSandbox`,
+ * a fresh server process whose requests go to a sandbox in another process, so the figure leaves out what the
+ * sandbox (Pardot's stand-in) holds: the files it was sent, the rows they carry and the prospects they make.
+ */
+export async function batchCallRss(batchSize: number, port: number, ownSandbox = false): Promise<number> {
+  const body = batchCallBody(100_000, batchSize)
+  if (!ownSandbox) {
+    const { peak, idle } = await peakRss(body, port)
+    return peak - idle
+  }
+  const pardot = await serverChild(0)
+  const server = await serverChild(0, pardot.url)
+  try {
+    const idle = peakMb(server.pid)
+    const headers = { 'content-type': 'application/json' }
+    await (await fetch(`${server.url}/prospects`, { method: 'POST', headers, body })).arrayBuffer()
+    return peakMb(server.pid) - idle
+  } finally {
+    server.stop()
+    pardot.stop()
+  }
 }
 
 if (process.argv[2] === CHILD_FLAG) {
@@ -124,6 +170,7 @@ if (process.argv[2] === CHILD_FLAG) {
   const { startLocalServer } = require('../../src/server/app') as typeof import('../../src/server/app')
   startLocalServer({ port: 0, sandbox: { latencyMs: Number(process.argv[3]), dailyQuota: 1e9 } })
     .then((local) => {
+      if (process.argv[4]) forwardPardot(local.url, process.argv[4])
       process.on('message', () => {
         const used = process.cpuUsage()
         process.send?.({ cpu: used.user + used.system })

@@ -78,7 +78,10 @@ export class ImportFollower {
     const byImport = new Map<number, string[]>()
     for (const event of report.events ?? []) {
       if (!event.pending) continue
-      byImport.set(event.pending.importId, [...(byImport.get(event.pending.importId) ?? []), event.pending.email ?? ''])
+      // Pushed in place: copying the list for each event made a 30,000-event import take minutes (quadratic).
+      const emails = byImport.get(event.pending.importId) ?? []
+      emails.push(event.pending.email ?? '')
+      byImport.set(event.pending.importId, emails)
     }
     const businessUnitId = businessUnitOf(context)
     for (const [importId, emails] of byImport) {

@@ -70,4 +70,23 @@ describe('the background follower', () => {
     expect(followed.polls).toBeGreaterThanOrEqual(2)
     expect(followed.note).toBeUndefined()
   })
+
+  it('takes a 100,000-event import in linear time (issue 18: copying the list per event took minutes)', () => {
+    const { follower } = followerWith([{ status: 200, body: { id: 8, status: 'Processing' } }])
+    const events = Array.from({ length: 100_000 }, (_, i) => ({
+      ok: true,
+      status: 200,
+      pending: { importId: 8, email: `u${i}@example.com` }
+    }))
+    const started = Date.now()
+    follower.track({ events } as unknown as DeliveryReport, {
+      settings: { businessUnitID: '0Uv000000000001AAA' },
+      credentials: { accessToken: 't' }
+    })
+    const took = Date.now() - started
+    follower.close()
+    expect(follower.list().imports.find((i) => i.importId === 8)?.events).toBe(100_000)
+    // Linear, this is tens of ms; quadratic, it was minutes.
+    expect(took).toBeLessThan(5000)
+  })
 })
