@@ -95,7 +95,7 @@ const mappingChanges = fc.record(
   { requiredKeys: [] }
 )
 
-/** Requests other than reads of the custom field catalogue, which only this destination makes (README). */
+/** Requests other than reads of the custom field catalogue, which only this destination makes (docs/drop-in.md). */
 const writes = (outcome: Outcome) => outcome.requests.filter((r) => !r.url.includes('/objects/custom-fields'))
 
 async function main() {
@@ -109,7 +109,7 @@ async function main() {
     return
   }
   const counts = { identical: 0, identicalAfterCatalogueRead: 0, bothRefused: 0, different: 0 }
-  // Refused before any request here, sent on by Segment's: deliberate (README), counted by reason.
+  // Refused before any request here, sent on by Segment's: deliberate (docs/drop-in.md), counted by reason.
   const refusedHereOnly = new Map<string, number>()
   const examples: unknown[] = []
   const mapping = defaultMapping(ours as DestinationDefinition<unknown>, true)

@@ -17,7 +17,7 @@ export function segmentPardot(): DestinationDefinition<unknown> | string {
   } catch (error) {
     const notThere = (error as { code?: string }).code === 'MODULE_NOT_FOUND'
     return notThere
-      ? `skipped: Segment's published Pardot destination (${SEGMENT_PACKAGE}) is not installed here (@segment/action-destinations does not install from this registry; README, Benchmarks, says how to unpack it by hand)`
+      ? `skipped: Segment's published Pardot destination (${SEGMENT_PACKAGE}) is not installed here (@segment/action-destinations does not install from this registry; docs/benchmarks.md says how to unpack it by hand)`
       : `skipped: Segment's published Pardot destination did not load: ${(error as Error).message}`
   }
 }

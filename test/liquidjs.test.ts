@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 /**
  * `liquidjs` is in our dependencies though no code of ours imports it: actions-core's mapping kit requires it (for
  * the `@liquid` directive) at load time without declaring it, so without it `@segment/actions-core` fails to load
- * and the destination with it (README, Development). This fails if it is removed while actions-core still needs it.
+ * and the destination with it (docs/development.md). This fails if it is removed while actions-core still needs it.
  */
 
 const ROOT = join(__dirname, '..')

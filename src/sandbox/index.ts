@@ -30,7 +30,7 @@ export { SANDBOX_DEFAULTS, type SandboxOptions, type FaultOptions }
 export type { SandboxStats }
 
 /**
- * An in-memory stand-in for Salesforce OAuth and Pardot API v5, as far as the destination uses them (README.md).
+ * An in-memory stand-in for Salesforce OAuth and Pardot API v5, as far as the destination uses them (docs/sandbox.md).
  * Paths may carry the host they stand for: `/pi.demo.pardot.com/api/v5/…`, `/test.salesforce.com/services/…`.
  */
 export class PardotSandbox {

@@ -95,7 +95,7 @@ export function createPardotDestination(
     ],
 
     // No onDelete: Segment's user-deletion requests carry only userId and anonymousId, and Pardot
-    // finds prospects by email or id, so they cannot be mapped to a prospect (see README).
+    // finds prospects by email or id, so they cannot be mapped to a prospect (see docs/actions/delete-prospect.md).
     actions
   }
 }

@@ -46,7 +46,7 @@ export class Metrics {
   // A platform (or test harness) may hand a statsContext without a client or tags, and our metrics must not fail a
   // delivery: each call is guarded. That covers our calls only: actions-core calls the same client, unguarded,
   // inside every request (after-response middleware), so a client that throws there still fails the request, after
-  // Pardot may have done the write (README, Metrics).
+  // Pardot may have done the write (docs/development.md, Metrics).
   private incr(name: string, value = 1, tags: string[] = []): void {
     this.emit((client, base) => client.incr(`${METRIC_PREFIX}.${name}`, value, [...base, ...tags]))
   }

@@ -177,7 +177,7 @@ it('delivers when the stats client throws on our metrics', async () => {
   nock(PROD_API).post(UPSERT).reply(201, { id: 42, email: 'ann@example.com' })
   const { statsContext } = stats()
   // Throws on our names only: actions-core calls the same client for its own metrics inside every request, unguarded,
-  // so a client that throws on everything fails delivery whatever this destination does (README, Metrics).
+  // so a client that throws on everything fails delivery whatever this destination does (docs/development.md, Metrics).
   const throwing = (name: string) => {
     if (name.startsWith('actions-pardot.')) throw new Error('stats backend down')
   }

@@ -1,15 +1,38 @@
 /**
  * Reads an Import API upload as Pardot would: the multipart parts by name, and the CSV file as RFC 4180 rows.
- * Test-only: csv-parse is a development dependency, and the destination's own code never imports it.
+ * The tests' own reader, so the folder stands alone in Segment's monorepo (which has no CSV parser); the writer is
+ * also checked against csv-parse, a reader its authors did not write, in test/property/import-csv.property.test.ts.
  */
-import { parse } from 'csv-parse/sync'
 
-/**
- * RFC 4180 rows, read by csv-parse: a reader the writer's authors did not write, so a quoting or line-break mistake
- * in the writer cannot be hidden by the same mistake in the reader.
- */
+/** RFC 4180: quoted cells may hold commas, doubled quotes and line breaks. */
 export function parseCsv(text: string): string[][] {
-  return parse(text)
+  const rows: string[][] = []
+  let row: string[] = []
+  let cell = ''
+  let quoted = false
+  const endCell = () => {
+    row.push(cell)
+    cell = ''
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"'
+        i++
+      } else if (c === '"') quoted = false
+      else cell += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') endCell()
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++
+      endCell()
+      rows.push(row)
+      row = []
+    } else cell += c
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell])
+  return rows
 }
 
 /** The parts of a multipart/form-data body, by name. */
