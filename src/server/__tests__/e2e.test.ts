@@ -367,8 +367,14 @@ describe('reliability', () => {
       sandbox: { dailyQuota: 0 },
       retry: { attempts: 10, baseDelayMs: 10, maxDelayMs: 20, budgetMs: 5000, quotaPauseMs: 150 }
     })
-    setTimeout(() => local.sandbox?.configure({ dailyQuota: 1000 }), 100)
+    // The quota comes back once the first request has met it (not after a fixed time, which a slow machine can
+    // outlast before any request arrives).
+    const restored = (async () => {
+      while (local.sandbox?.stats().answers['122'] === undefined) await new Promise((r) => setTimeout(r, 5))
+      local.sandbox?.configure({ dailyQuota: 1000 })
+    })()
     const { body } = await post('/prospects', { payload: burst(30) })
+    await restored
     expect(body.ok).toBe(true)
     expect(await storedProspects()).toHaveLength(30)
     // Only the requests already in flight when the quota ran out met it; the rest waited.
