@@ -31,6 +31,12 @@ interface Entry<H> extends Route<H> {
 export class Router<H> {
   private readonly routes: Entry<H>[] = []
 
+  /**
+   * `decode: false` hands params over as they came (the server's action and dropdown names: `/prospect%73` names no
+   * action); the sandbox decodes them, as Pardot reads an id or a name in a path.
+   */
+  constructor(private readonly options: { decode: boolean } = { decode: true }) {}
+
   add(method: string, path: string, handler: H): this {
     const names: string[] = []
     const source = path.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
@@ -41,13 +47,14 @@ export class Router<H> {
     return this
   }
 
-  /** The first route for this method and path, with its decoded params; throws `MalformedPath` on a bad escape. */
+  /** The first route for this method and path, with its params; when decoding, throws `MalformedPath` on a bad escape. */
   match(method: string, path: string): Match<H> | undefined {
     for (const route of this.routes) {
       if (route.method !== method) continue
       const found = route.pattern.exec(path)
       if (!found) continue
-      const params = Object.fromEntries(route.names.map((name, i) => [name, decodePathSegment(found[i + 1])]))
+      const decode = this.options.decode ? decodePathSegment : (segment: string) => segment
+      const params = Object.fromEntries(route.names.map((name, i) => [name, decode(found[i + 1])]))
       return { route, params }
     }
     return undefined

@@ -1,12 +1,13 @@
 import { checkConfig, ConfigError } from './config-check'
-import { PardotFault, type Reply, type RequestInfo, type Router } from './http'
+import { PardotFault, type RequestInfo, type SandboxRouter } from './http'
+import { type Reply } from '../http/reply'
 import type { PardotSandbox } from './index'
 
 /**
  * The sandbox's own routes (`/sandbox/…`), for tests, the bench and the local server's operator: what it holds, its
  * counters, and switches (reset, config, expire tokens). Not Pardot's, so not counted as calls.
  */
-export function adminRoutes(router: Router, sandbox: PardotSandbox): void {
+export function adminRoutes(router: SandboxRouter, sandbox: PardotSandbox): void {
   const businessUnitId = (r: RequestInfo) => r.query.get('businessUnitId') ?? undefined
   router
     .add('GET', '/sandbox/prospects', (r) => ({ status: 200, body: sandbox.prospects(businessUnitId(r)) }))

@@ -1,4 +1,5 @@
-import { dispatch, PardotFault, type Reply, type RequestInfo, type Router } from './http'
+import { dispatch, PardotFault, type RequestInfo, type SandboxRouter } from './http'
+import { type Reply } from '../http/reply'
 import { dice, rollFault } from './limits'
 import type { Environment, SandboxState } from './state'
 
@@ -19,7 +20,7 @@ export class ApiGate {
 
   constructor(
     private readonly state: SandboxState,
-    private readonly api: Router
+    private readonly api: SandboxRouter
   ) {
     this.roll = dice(state.options.faults.seed ?? 1)
   }

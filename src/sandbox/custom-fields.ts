@@ -1,4 +1,4 @@
-import type { Router } from './http'
+import { type SandboxRouter } from './http'
 import { page, pick, requiredFields } from './objects'
 import type { SandboxState } from './state'
 
@@ -20,7 +20,7 @@ export const SEED_CUSTOM_FIELDS: CustomFieldDef[] = [
   { id: 4, name: 'Interests', fieldId: 'Interests', type: 'Multi-Select', isRequired: false }
 ]
 
-export function customFieldRoutes(router: Router, state: SandboxState): void {
+export function customFieldRoutes(router: SandboxRouter, state: SandboxState): void {
   router.add('GET', CUSTOM_FIELDS, (r) => {
     const fields = requiredFields(r)
     return page(r, CUSTOM_FIELDS, state.customFields, (f) => pick({ ...f }, fields))

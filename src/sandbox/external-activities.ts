@@ -1,4 +1,4 @@
-import { PardotFault, type RequestInfo, type Router } from './http'
+import { PardotFault, type RequestInfo, type SandboxRouter } from './http'
 import type { SandboxState } from './state'
 
 const REQUIRED = ['extension', 'type', 'value', 'email'] as const
@@ -35,7 +35,7 @@ function isDocumentedDate(text: string): boolean {
  * ("Invalid property in request") and a message naming what is wrong (docs/pardot-api.md, "External activities").
  */
 export function externalActivityRoutes(
-  router: Router,
+  router: SandboxRouter,
   state: SandboxState,
   businessUnit: (r: RequestInfo) => string
 ): void {

@@ -1,5 +1,6 @@
-import { MalformedPath, Router as SharedRouter, type Match } from '../http/router'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { MalformedPath, Router, type Match } from '../http/router'
+import type { Reply } from '../http/reply'
+import type { IncomingMessage } from 'node:http'
 import type { SandboxCounters } from './counters'
 
 /** A Pardot-style failure: v5 answers `{code, message}` with a coarse HTTP status. */
@@ -24,13 +25,6 @@ export class OAuthFault extends Error {
   }
 }
 
-export interface Reply {
-  status: number
-  body?: unknown
-  /** A body sent as it is (a CSV download) with this content type, instead of JSON. */
-  contentType?: string
-}
-
 export interface RequestInfo {
   method: string
   /** The path without the optional leading `/<host>` segment. */
@@ -47,7 +41,7 @@ export interface RequestInfo {
 export type Handler = (request: RequestInfo) => Reply | Promise<Reply>
 
 /** The sandbox's routes, on the router it shares with the local server. */
-export class Router extends SharedRouter<Handler> {
+export class SandboxRouter extends Router<Handler> {
   override match(method: string, path: string): Match<Handler> | undefined {
     try {
       return super.match(method, path)
@@ -62,7 +56,11 @@ export class Router extends SharedRouter<Handler> {
  * Finds the request's route and counts the call by endpoint (by method and path when no route knows it); the
  * returned run answers it, or 404 with code 109.
  */
-export function dispatch(router: Router, info: RequestInfo, counters: SandboxCounters): () => Reply | Promise<Reply> {
+export function dispatch(
+  router: SandboxRouter,
+  info: RequestInfo,
+  counters: SandboxCounters
+): () => Reply | Promise<Reply> {
   const found = router.match(info.method, info.path)
   counters.count(counters.calls, found ? found.route.endpoint : `${info.method} ${info.path}`)
   return () => (found ? found.route.handler({ ...info, params: found.params }) : notFound(info))
@@ -105,19 +103,6 @@ export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Prom
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })
-}
-
-export function send(res: ServerResponse, reply: Reply): void {
-  if (reply.body === undefined) {
-    res.writeHead(reply.status).end()
-    return
-  }
-  if (reply.contentType !== undefined && typeof reply.body === 'string') {
-    res.writeHead(reply.status, { 'content-type': reply.contentType }).end(reply.body)
-    return
-  }
-  const text = JSON.stringify(reply.body)
-  res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8' }).end(text)
 }
 
 /** Splits `/pi.demo.pardot.com/api/v5/…` into the host and the path; a bare path means production. */

@@ -1,5 +1,6 @@
 import { parseCsv, parseMultipart } from './csv'
-import { PardotFault, type Handler, type Reply, type RequestInfo, type Router } from './http'
+import { PardotFault, type Handler, type RequestInfo, type SandboxRouter } from './http'
+import { type Reply } from '../http/reply'
 import { checkFieldOptions, errorsCsv, MATCH_COLUMNS, parseFieldOptions, processInBackground } from './import-run'
 import type { SandboxImport } from './import-store'
 import { fieldKind } from './prospect-spec'
@@ -22,7 +23,11 @@ interface Imports {
 type ImportHandler = (c: Imports, r: RequestInfo) => Reply
 
 /** The Import API of Pardot v5 (docs/import-api.md): create, add batches, submit, read the status, download errors. */
-export function importRoutes(router: Router, state: SandboxState, businessUnit: (r: RequestInfo) => string): void {
+export function importRoutes(
+  router: SandboxRouter,
+  state: SandboxState,
+  businessUnit: (r: RequestInfo) => string
+): void {
   const c: Imports = { state, businessUnit, submit: processInBackground(state) }
   const on =
     (handler: ImportHandler): Handler =>

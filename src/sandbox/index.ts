@@ -11,12 +11,11 @@ import {
   PardotFault,
   parseJsonBody,
   readBody,
-  Router,
-  send,
+  SandboxRouter,
   splitHost,
-  type Reply,
   type RequestInfo
 } from './http'
+import { send, type Reply } from '../http/reply'
 import { importRoutes } from './imports'
 import type { StoredListMembership } from './list-store'
 import { listRoutes } from './lists'
@@ -36,11 +35,11 @@ export type { SandboxStats }
 export class PardotSandbox {
   readonly state: SandboxState
   /** Pardot API v5 (`/api/…`), behind the gate's checks and limits. */
-  private readonly api = new Router()
+  private readonly api = new SandboxRouter()
   /** Salesforce's token endpoint (`/services/…`). */
-  private readonly login = new Router()
+  private readonly login = new SandboxRouter()
   /** The sandbox's own routes (`/sandbox/…`). */
-  private readonly admin = new Router()
+  private readonly admin = new SandboxRouter()
   private readonly gate: ApiGate
 
   constructor(options: SandboxOptions = {}) {

@@ -1,4 +1,5 @@
-import { PardotFault, type Handler, type Reply, type RequestInfo, type Router } from './http'
+import { PardotFault, type Handler, type RequestInfo, type SandboxRouter } from './http'
+import { type Reply } from '../http/reply'
 import type { StoredList, StoredListMembership } from './list-store'
 import { objectBody, page, pageQuery, pick, requiredFields } from './objects'
 import type { SandboxState } from './state'
@@ -22,7 +23,7 @@ type ListHandler = (c: Lists, r: RequestInfo) => Reply
  * Lists and list memberships of Pardot API v5: a prospect is on a static list at most once (code 58
  * on a second add); dynamic lists are filled by their criteria and refuse API writes.
  */
-export function listRoutes(router: Router, state: SandboxState, businessUnit: (r: RequestInfo) => string): void {
+export function listRoutes(router: SandboxRouter, state: SandboxState, businessUnit: (r: RequestInfo) => string): void {
   const c: Lists = { state, businessUnit }
   const on =
     (handler: ListHandler): Handler =>

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { OAuthFault, type Reply, type RequestInfo, type Router } from './http'
+import { OAuthFault, type RequestInfo, type SandboxRouter } from './http'
+import { type Reply } from '../http/reply'
 import type { SandboxState } from './state'
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -8,7 +9,7 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * Salesforce's token endpoint: the refresh_token grant, with its concurrent-refresh answer and, when configured,
  * refresh-token rotation with reuse detection (docs/pardot-api.md, "OAuth").
  */
-export function oauthRoutes(router: Router, state: SandboxState): void {
+export function oauthRoutes(router: SandboxRouter, state: SandboxState): void {
   router.add('POST', '/services/oauth2/token', async (r: RequestInfo): Promise<Reply> => {
     const form = new URLSearchParams(r.rawBody)
     if (form.get('grant_type') !== 'refresh_token') {

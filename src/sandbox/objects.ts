@@ -1,4 +1,5 @@
-import { PardotFault, type Reply, type RequestInfo } from './http'
+import { PardotFault, type RequestInfo } from './http'
+import { type Reply } from '../http/reply'
 
 /** What every v5 object endpoint shares: JSON object bodies, the required `fields` parameter, paged queries. */
 

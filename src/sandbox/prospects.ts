@@ -1,4 +1,5 @@
-import { PardotFault, type Reply, type RequestInfo, type Router } from './http'
+import { PardotFault, type RequestInfo, type SandboxRouter } from './http'
+import { type Reply } from '../http/reply'
 import { fieldList, objectBody, page, pageQuery, requiredFields } from './objects'
 import { BOOLEAN_FIELDS, fieldKind, NUMBER_FIELDS, type ProspectFields, type ProspectValue } from './prospect-spec'
 import type { StoredProspect } from './prospect-store'
@@ -11,7 +12,11 @@ const TEXT_AREAS = new Set(['comments', 'notes'])
 const QUERY_FILTERS = ['email', 'salesforceId', 'idList', 'idGreaterThan', 'idLessThan', 'createdAfter', 'updatedAfter']
 
 /** Prospect endpoints of Pardot API v5, with upsert-by-email semantics (case-sensitive, latest activity wins). */
-export function prospectRoutes(router: Router, state: SandboxState, businessUnit: (r: RequestInfo) => string): void {
+export function prospectRoutes(
+  router: SandboxRouter,
+  state: SandboxState,
+  businessUnit: (r: RequestInfo) => string
+): void {
   const mine = (r: RequestInfo) => {
     const bu = businessUnit(r)
     return [...state.prospects.values()].filter((p) => p.businessUnitId === bu)

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { send, type Reply } from '../sandbox/http'
+import { send, type Reply } from '../http/reply'
 import { ClientGone, RequestError } from './body'
 import { secretsOf, type Secrets } from './credentials'
 import { redactDeep } from './exchanges'
@@ -12,7 +12,7 @@ import type { ServerParts } from './server-parts'
 import { testerAsset } from './tester/assets'
 
 /** Requests to the destination being handled, and whether the server is stopping: what `close` waits for. */
-export class Handling {
+export class RequestsInFlight {
   stopping = false
   count = 0
   private drained?: () => void
@@ -45,7 +45,7 @@ export class Handling {
  */
 export async function handleRequest(
   server: ServerParts,
-  handling: Handling,
+  handling: RequestsInFlight,
   req: IncomingMessage,
   res: ServerResponse
 ): Promise<void> {

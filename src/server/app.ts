@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { PardotSandbox, SandboxOptions } from '../sandbox'
-import { handleRequest, Handling } from './answers'
+import { handleRequest, RequestsInFlight } from './answers'
 import type { ServerConfig } from './config'
 import type { FollowOptions, ImportFollower } from './import-follower'
 import type { RetryPolicy } from './limiter'
@@ -47,7 +47,7 @@ export interface LocalServer {
  */
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const parts = createServerParts(options)
-  const handling = new Handling()
+  const handling = new RequestsInFlight()
   const server = createServer((req, res) => {
     handleRequest(parts, handling, req, res).catch(() => res.destroy())
   })

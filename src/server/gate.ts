@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { send } from '../sandbox/http'
+import { send } from '../http/reply'
 import { tooLarge } from './body'
 import { DEFAULT_MAX_BODY_MB } from './config'
 import {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { DestinationDefinition } from '@segment/actions-core'
-import { MalformedPath, Router, type Match } from '../http/router'
-import type { Reply } from '../sandbox/http'
+import type { Reply } from '../http/reply'
+import { Router } from '../http/router'
 import { parseJsonObject, readCappedBody, RequestError } from './body'
 import { fromOAuth, secretsOf, toOAuth, refreshInput, type Secrets } from './credentials'
 import { deliver } from './deliver'
@@ -107,7 +107,7 @@ const delivery: RouteHandler = async (server, { body, params, seen, signal }) =>
 const LISTED_ROUTES = ['manifest', 'authenticate', 'refreshAccessToken']
 
 /** The server's routes, shaped like Segment's actions CLI `serve`. A new route is one `add` and its handler. */
-const router = new Router<RouteHandler>()
+const router = new Router<RouteHandler>({ decode: false })
   .add('GET', '/manifest', manifest)
   .add('GET', '/imports', imports)
   .add('POST', '/authenticate', authenticate)
@@ -128,7 +128,7 @@ export async function route(
 ): Promise<Reply> {
   const path = routePath(pathname)
   const method = req.method ?? 'GET'
-  const found = matched(method, path)
+  const found = router.match(method, path)
   if (method !== 'POST') {
     if (!found) throw new RequestError(404, `No route ${method} ${path}.`)
     return found.route.handler(server, { body: {}, params: found.params, seen, signal })
@@ -140,7 +140,7 @@ export async function route(
 
 /** Whether the request is an action's delivery: only a delivery has queued events that a caller leaving cancels. */
 export function isDelivery(server: ServerParts, method: string, pathname: string): boolean {
-  const found = matched(method, routePath(pathname))
+  const found = router.match(method, routePath(pathname))
   return found?.route.handler === delivery && Object.hasOwn(server.definitions.trusted.actions, found.params.action)
 }
 
@@ -155,16 +155,6 @@ export function actionNamed(definition: DestinationDefinition<unknown>, slug: st
     throw new RequestError(404, `No action "${slug}". Routes: ${known.map((r) => `/${r}`).join(', ')}.`)
   }
   return action
-}
-
-/** The route for the path; a malformed percent-escape names no route. */
-function matched(method: string, path: string): Match<RouteHandler> | undefined {
-  try {
-    return router.match(method, path)
-  } catch (error) {
-    if (error instanceof MalformedPath) return undefined
-    throw error
-  }
 }
 
 /** Refuses a POST no route takes, naming what is missing: the action its first segment names, or its dropdown. */

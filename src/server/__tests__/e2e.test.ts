@@ -370,7 +370,10 @@ describe('reliability', () => {
     // The quota comes back once the first request has met it (not after a fixed time, which a slow machine can
     // outlast before any request arrives).
     const restored = (async () => {
-      while (local.sandbox?.stats().answers['122'] === undefined) await new Promise((r) => setTimeout(r, 5))
+      const until = Date.now() + 10_000
+      while (local.sandbox?.stats().answers['122'] === undefined && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 5))
+      }
       local.sandbox?.configure({ dailyQuota: 1000 })
     })()
     const { body } = await post('/prospects', { payload: burst(30) })

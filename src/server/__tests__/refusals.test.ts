@@ -49,11 +49,15 @@ describe('unknown routes', () => {
 
 describe('paths no route takes', () => {
   // Routes match the whole path (src/http/router.ts): a segment past an action's or a dropdown's names nothing, and
-  // a malformed percent-escape names no action. Nothing is sent to Pardot for any of them.
+  // a percent-escape, malformed or not, names no action. Nothing is sent to Pardot for any of them.
   it.each([
     ['/authenticate/x', 'No action "authenticate".'],
     ['/listMembership/listId/x', 'No dropdown "listId/x" on /listMembership.'],
-    ['/%zz', 'No action "%zz".']
+    ['/%zz', 'No action "%zz".'],
+    // Names are taken as they come, never decoded: an escape spells no action or dropdown.
+    ['/prospect%73', 'No action "prospect%73".'],
+    ['/listMembership/list%49d', 'No dropdown "list%49d" on /listMembership.'],
+    ['/refreshAccessToken/x', 'No action "refreshAccessToken".']
   ])('answers 404 to POST %s', async (path, message) => {
     const local = await start()
     const answer = await post(local, path, { payload: event() })
