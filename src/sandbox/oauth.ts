@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { OAuthFault, type Reply, type RequestInfo, type Router } from './http'
+import { delay } from './delay'
 import type { SandboxState } from './state'
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * Salesforce's token endpoint: the refresh_token grant, with its concurrent-refresh answer and, when configured,
