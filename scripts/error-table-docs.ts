@@ -50,9 +50,9 @@ Where each code comes from (Pardot's error-code registry) is in [pardot-api.md](
    row is retried, else with Pardot's status when it is 500, 502, 503 or 504, else with 503.
 3. A code in the table below: as its row says.
 4. Any other code (229, say, which is not in Pardot's registry), or no code at all: by the HTTP status alone, with
-   Pardot's code and message kept. ${retryable4xxText()} are retried with that status, 404 is not found, the rest is final. An XML 400 or 403
-   without a code means, like code 201, that the business unit is not on this host: the error names the host that
-   was used and the setting to change.
+   Pardot's code and message kept. ${retryable4xxText()} are retried with that status, 404 is not found, the rest is
+   final. An XML 400 or 403 without a code means, like code 201, that the business unit is not on this host: the
+   error names the host that was used and the setting to change.
 5. No answer at all (a timeout, a dropped connection): retried with 503, since the request may not have landed.
 
 A row of an Import API file that Pardot refuses has no code: its event fails with a 400 carrying Pardot's reason
