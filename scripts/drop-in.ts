@@ -1,8 +1,8 @@
 /**
  * `npm run drop-in`: sends the same generated events, with the same saved Segment mapping, through this destination
  * and through Segment's published Pardot (Actions), and compares the requests each would send Pardot.
- * Flags: USAGE below (`npm run drop-in -- --help`). Needs the published package unpacked in node_modules (README,
- * Benchmarks).
+ * Flags: USAGE below (`npm run drop-in -- --help`). Needs the published package unpacked in node_modules
+ * (docs/benchmarks.md, "Segment's published destination").
  */
 import { Destination, Response, type DestinationDefinition, type JSONObject } from '@segment/actions-core'
 import fc from 'fast-check'

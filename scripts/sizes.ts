@@ -2,8 +2,8 @@
 // Tests, generated types and CSS are left aside. `--check` exits 1 when anything is over.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { parseArgs } from 'node:util'
 import ts from 'typescript'
+import { scriptOptions } from './flags'
 
 const MAX_FILE_LINES = 300
 const MAX_FUNCTION_LINES = 60
@@ -43,7 +43,11 @@ function longFunctions(path: string): string[] {
   return found
 }
 
-const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } })
+const check = scriptOptions(
+  { check: { type: 'boolean' } },
+  `npm run sizes: source files over ${MAX_FILE_LINES} lines and functions over ${MAX_FUNCTION_LINES} in src/ and scripts/.\n  --check   exits 1 when anything is over (CI runs it)`,
+  (flags) => flags.check ?? false
+)
 const files = ROOTS.flatMap((root) => sourceFiles(root)).map((path) => relative('.', path))
 const longFiles = files
   .map((path) => ({ path, lines: readFileSync(path, 'utf8').split('\n').length - 1 }))
@@ -55,4 +59,4 @@ console.log(`files over ${MAX_FILE_LINES} lines: ${longFiles.length}`)
 for (const line of longFiles) console.log(`  ${line}`)
 console.log(`functions over ${MAX_FUNCTION_LINES} lines: ${functions.length}`)
 for (const line of functions) console.log(`  ${line}`)
-if (values.check && longFiles.length + functions.length > 0) process.exit(1)
+if (check && longFiles.length + functions.length > 0) process.exit(1)

@@ -4,9 +4,9 @@
  * that expire every few seconds. Loopback only; bounded in count and time. Flags: `npm run soak -- --help`
  * (scripts/soak/options.ts).
  */
-import { startLocalServer } from '../src/server/app'
+import { startLocalServer, type LocalServer } from '../src/server/app'
 import { SANDBOX_DEFAULTS } from '../src/sandbox'
-import { options, quotaOf, SLOW_MS, type LocalServer, type Sandbox, type SoakOptions } from './soak/options'
+import { options, quotaOf, SLOW_MS, type Sandbox, type SoakOptions } from './soak/options'
 import { sendAll } from './soak/send'
 import { measure, report } from './soak/report'
 

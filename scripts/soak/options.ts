@@ -1,5 +1,5 @@
 /** The soak's flags (`npm run soak -- --help`), and what the other soak files share. */
-import type { startLocalServer } from '../../src/server/app'
+import type { LocalServer } from '../../src/server/app'
 import { parseNumber } from '../../src/cli-flags'
 import { scriptOptions } from '../flags'
 
@@ -47,7 +47,6 @@ export const options = (): SoakOptions =>
 /** Slower than actions-core's request timeout (10 s), so every slow answer comes after the request timed out. */
 export const SLOW_MS = 11_000
 
-export type LocalServer = Awaited<ReturnType<typeof startLocalServer>>
 export type Sandbox = NonNullable<LocalServer['sandbox']>
 
 /** Whether event `i` carries a value Pardot refuses: a fixed share of events, the same in every run. */

@@ -1,6 +1,7 @@
 /** The soak's report: what landed in the sandbox against what the client was told, and the targets. */
 import { SANDBOX_DEFAULTS } from '../../src/sandbox'
-import { refusable, SLOW_MS, type LocalServer, type Sandbox, type SoakOptions } from './options'
+import type { LocalServer } from '../../src/server/app'
+import { refusable, SLOW_MS, type Sandbox, type SoakOptions } from './options'
 import { CLIENT_ROUNDS, type Tally } from './send'
 
 /** What landed in the sandbox, against what the client was told. */

@@ -1,6 +1,7 @@
 /** The soak's client: POSTs of events from parallel callers, in rounds that resend what was answered retryable. */
 import type { DeliveryReport, EventOutcome } from '../../src/server/deliver'
-import { refusable, type LocalServer, type SoakOptions } from './options'
+import type { LocalServer } from '../../src/server/app'
+import { refusable, type SoakOptions } from './options'
 
 const POST_SIZE = 100
 const PARALLEL_POSTS = 10

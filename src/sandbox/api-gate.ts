@@ -1,14 +1,13 @@
 import { dispatch, PardotFault, type RequestInfo, type SandboxRouter } from './http'
-import { type Reply } from '../http/reply'
+import type { Reply } from '../http/reply'
+import { delay } from './delay'
 import { dice, rollFault } from './limits'
-import type { Environment, SandboxState } from './state'
+import type { SandboxEnvironment, SandboxState } from './state'
 
 /** Code 183's message in the error-code registry (docs/pardot-api.md, "Error codes"). */
 export const INTERNAL_ERROR = 'An internal error occurred, please try your request again'
 
-const API_HOSTS: Record<string, Environment> = { 'pi.pardot.com': 'production', 'pi.demo.pardot.com': 'demo' }
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const API_HOSTS: Record<string, SandboxEnvironment> = { 'pi.pardot.com': 'production', 'pi.demo.pardot.com': 'demo' }
 
 /**
  * What stands between a Pardot API request and its endpoint, in Pardot's order: the call is counted, then the

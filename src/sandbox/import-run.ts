@@ -1,8 +1,8 @@
 import { PardotFault } from './http'
 import { dice } from './limits'
 import { checkFields, EMAIL } from './prospects'
-import { BOOLEAN_FIELDS, NUMBER_FIELDS, type ProspectFields, type ProspectValue } from './prospect-spec'
-import type { ImportFieldOption, SandboxImport } from './import-store'
+import { BOOLEAN_FIELDS, NUMBER_FIELDS, type SandboxProspectFields, type SandboxProspectValue } from './prospect-spec'
+import type { SandboxImportFieldOption, SandboxImport } from './import-store'
 import type { StoredProspect } from './prospect-store'
 import type { SandboxState } from './state'
 
@@ -13,7 +13,7 @@ export const MATCH_COLUMNS = ['matchEmail', 'matchId', 'matchSalesforceId']
  * column included (docs/import-api.md, "Field options"). Anything else is code 227, "Mismatched CSV headers and
  * field options", for the whole file.
  */
-export function checkFieldOptions(header: string[], fields: ImportFieldOption[] | undefined): void {
+export function checkFieldOptions(header: string[], fields: SandboxImportFieldOption[] | undefined): void {
   if (fields === undefined) return
   const named = fields.map((f) => f.field)
   if (named.length !== header.length || named.some((name, i) => name !== header[i])) {
@@ -25,9 +25,9 @@ export function checkFieldOptions(header: string[], fields: ImportFieldOption[] 
 }
 
 /** Reads the `fields` option of an import's input; a shape we cannot read is a malformed body (150). */
-export function parseFieldOptions(raw: unknown): ImportFieldOption[] | undefined {
+export function parseFieldOptions(raw: unknown): SandboxImportFieldOption[] | undefined {
   if (raw === undefined) return undefined
-  const entry = (f: unknown): f is ImportFieldOption => {
+  const entry = (f: unknown): f is SandboxImportFieldOption => {
     const o = f as Record<string, unknown> | null
     return (
       typeof o === 'object' &&
@@ -79,7 +79,7 @@ function runImport(state: SandboxState, target: SandboxImport): void {
 }
 
 function applyRow(state: SandboxState, target: SandboxImport, header: string[], cells: string[]): void {
-  const given: ProspectFields = {}
+  const given: SandboxProspectFields = {}
   let matchEmail = ''
   header.forEach((name, i) => {
     const cell = cells[i] ?? ''
@@ -114,11 +114,11 @@ function applyRow(state: SandboxState, target: SandboxImport, header: string[], 
 /** Drops the values of columns whose option says `overwrite: false` where the prospect already has a value. */
 function keepExisting(
   prospect: StoredProspect,
-  fields: ProspectFields,
+  fields: SandboxProspectFields,
   target: SandboxImport,
   header: string[]
-): ProspectFields {
-  const kept: ProspectFields = { ...fields }
+): SandboxProspectFields {
+  const kept: SandboxProspectFields = { ...fields }
   header.forEach((name, i) => {
     const current = prospect.fields[name]
     const filled = current !== undefined && current !== null && current !== ''
@@ -136,7 +136,7 @@ function latest(list: StoredProspect[]): StoredProspect | undefined {
  * anything else stays text, so a company named "true" stays "true". A value the type cannot take stays text, for
  * checkFields to refuse with Pardot's code.
  */
-function cellValue(state: SandboxState, column: string, cell: string): ProspectValue {
+function cellValue(state: SandboxState, column: string, cell: string): SandboxProspectValue {
   if (cell === '') return null
   const custom = state.customFields.find((f) => `${f.fieldId}__c` === column)
   if (NUMBER_FIELDS.has(column) || custom?.type === 'Number') {

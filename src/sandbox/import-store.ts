@@ -3,7 +3,7 @@
 export type ImportStatus = 'Open' | 'Waiting' | 'Processing' | 'Complete' | 'Failed'
 
 /** One entry of an import's `fields` option: the CSV column it describes, in header order. */
-export interface ImportFieldOption {
+export interface SandboxImportFieldOption {
   field: string
   /** false: the value is written only where the prospect's field is empty (or the prospect is new). */
   overwrite?: boolean
@@ -18,7 +18,7 @@ export interface SandboxImport {
   restoreDeleted: boolean
   createOnNoMatch: boolean
   /** The per-field options given at create; undefined: every column overwrites, blanks included (v4's default). */
-  fields?: ImportFieldOption[]
+  fields?: SandboxImportFieldOption[]
   /** Rows refused while processing: the cells as uploaded, under their batch's header, and the reason. */
   errors: { header: string[]; cells: string[]; reason: string }[]
   /** Each batch: its header and rows, as uploaded. */

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { adminRoutes } from './admin-routes'
 import type { SandboxStats } from './counters'
 import { ApiGate, INTERNAL_ERROR } from './api-gate'
+import { businessUnitOf } from './business-unit'
 import { customFieldRoutes } from './custom-fields'
 import { externalActivityRoutes } from './external-activities'
 import {
@@ -21,7 +22,7 @@ import type { StoredListMembership } from './list-store'
 import { listRoutes } from './lists'
 import { oauthRoutes } from './oauth'
 import { SANDBOX_DEFAULTS, withDefaults, type FaultOptions, type SandboxOptions } from './options'
-import type { ProspectFields } from './prospect-spec'
+import type { SandboxProspectFields } from './prospect-spec'
 import { prospectRoutes } from './prospects'
 import { SandboxState } from './state'
 
@@ -46,11 +47,10 @@ export class PardotSandbox {
     this.state = new SandboxState(withDefaults(options))
     this.gate = new ApiGate(this.state, this.api)
     oauthRoutes(this.login, this.state)
-    const businessUnit = (r: RequestInfo) => String(r.headers['pardot-business-unit-id'])
-    prospectRoutes(this.api, this.state, businessUnit)
-    importRoutes(this.api, this.state, businessUnit)
-    externalActivityRoutes(this.api, this.state, businessUnit)
-    listRoutes(this.api, this.state, businessUnit)
+    prospectRoutes(this.api, this.state, businessUnitOf)
+    importRoutes(this.api, this.state, businessUnitOf)
+    externalActivityRoutes(this.api, this.state, businessUnitOf)
+    listRoutes(this.api, this.state, businessUnitOf)
     customFieldRoutes(this.api, this.state)
     adminRoutes(this.admin, this)
   }
@@ -74,7 +74,9 @@ export class PardotSandbox {
     return this.state.counters.stats()
   }
 
-  prospects(businessUnitId?: string): ({ id: number; businessUnitId: string; isDeleted: boolean } & ProspectFields)[] {
+  prospects(
+    businessUnitId?: string
+  ): ({ id: number; businessUnitId: string; isDeleted: boolean } & SandboxProspectFields)[] {
     return [...this.state.prospects.values()]
       .filter((p) => !businessUnitId || p.businessUnitId === businessUnitId)
       .map((p) => ({ id: p.id, businessUnitId: p.businessUnitId, isDeleted: p.isDeleted, ...p.fields }))

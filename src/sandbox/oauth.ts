@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { OAuthFault, type RequestInfo, type SandboxRouter } from './http'
-import { type Reply } from '../http/reply'
+import type { Reply } from '../http/reply'
+import { delay } from './delay'
 import type { SandboxState } from './state'
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * Salesforce's token endpoint: the refresh_token grant, with its concurrent-refresh answer and, when configured,

@@ -1,5 +1,6 @@
+import { businessUnitOf } from './business-unit'
 import { PardotFault, type RequestInfo } from './http'
-import { type Reply } from '../http/reply'
+import type { Reply } from '../http/reply'
 
 /** What every v5 object endpoint shares: JSON object bodies, the required `fields` parameter, paged queries. */
 
@@ -73,8 +74,6 @@ export function pageQuery(r: RequestInfo): { query: URLSearchParams; offset: num
   if (fields !== null) decoded.query.set('fields', fields)
   return decoded
 }
-
-const businessUnitOf = (r: RequestInfo) => String(r.headers['pardot-business-unit-id'])
 
 function encodeToken(r: RequestInfo, query: URLSearchParams, offset: number): string {
   const kept = [...query.entries()].filter(([name]) => name !== 'nextPageToken')

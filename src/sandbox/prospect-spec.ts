@@ -4,8 +4,8 @@
  * client wrongly allows must be refused here, not allowed by the same list.
  */
 
-export type ProspectValue = string | number | boolean | null
-export type ProspectFields = Record<string, ProspectValue>
+export type SandboxProspectValue = string | number | boolean | null
+export type SandboxProspectFields = Record<string, SandboxProspectValue>
 
 /** Fields a create, update or upsert may write. */
 const WRITABLE = new Set([

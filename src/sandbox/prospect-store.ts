@@ -1,9 +1,9 @@
-import type { ProspectFields } from './prospect-spec'
+import type { SandboxProspectFields } from './prospect-spec'
 
 export interface StoredProspect {
   id: number
   businessUnitId: string
-  fields: ProspectFields
+  fields: SandboxProspectFields
   isDeleted: boolean
   createdAt: string
   updatedAt: string
@@ -26,7 +26,7 @@ export class ProspectStore extends Map<number, StoredProspect> {
     this.emailIndex.clear()
   }
 
-  create(businessUnitId: string, fields: ProspectFields): StoredProspect {
+  create(businessUnitId: string, fields: SandboxProspectFields): StoredProspect {
     const now = new Date().toISOString()
     const prospect: StoredProspect = {
       id: this.nextId++,
@@ -43,7 +43,7 @@ export class ProspectStore extends Map<number, StoredProspect> {
   }
 
   /** Every change of a prospect's fields goes through here, so the email index stays true. */
-  write(prospect: StoredProspect, fields: ProspectFields): void {
+  write(prospect: StoredProspect, fields: SandboxProspectFields): void {
     const before = prospect.fields.email
     Object.assign(prospect.fields, fields)
     const after = prospect.fields.email

@@ -1,7 +1,13 @@
 import { PardotFault, type RequestInfo, type SandboxRouter } from './http'
 import { type Reply } from '../http/reply'
 import { fieldList, objectBody, page, pageQuery, requiredFields } from './objects'
-import { BOOLEAN_FIELDS, fieldKind, NUMBER_FIELDS, type ProspectFields, type ProspectValue } from './prospect-spec'
+import {
+  BOOLEAN_FIELDS,
+  fieldKind,
+  NUMBER_FIELDS,
+  type SandboxProspectFields,
+  type SandboxProspectValue
+} from './prospect-spec'
 import type { StoredProspect } from './prospect-store'
 import type { SandboxState } from './state'
 
@@ -77,7 +83,7 @@ export function upsertByEmail(
   state: SandboxState,
   businessUnitId: string,
   matchEmail: string,
-  fields: ProspectFields,
+  fields: SandboxProspectFields,
   searchDeleted: boolean
 ): { prospect: StoredProspect; created: boolean } {
   const withEmail = state.prospects.withEmail(businessUnitId, matchEmail)
@@ -125,11 +131,11 @@ function present(prospect: StoredProspect, fields: string[]): Record<string, unk
 }
 
 /** Validates a prospect body as Pardot does: names against the catalogue and custom fields, values by type. */
-export function checkFields(state: SandboxState, input: unknown): ProspectFields {
+export function checkFields(state: SandboxState, input: unknown): SandboxProspectFields {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new PardotFault(150, 'prospect must be a JSON object')
   }
-  const out: ProspectFields = {}
+  const out: SandboxProspectFields = {}
   for (const [name, value] of Object.entries(input)) {
     const kind = fieldKind(name)
     if (kind === 'read-only') throw new PardotFault(180, `The field ${name} is not writable`)
@@ -145,12 +151,12 @@ export function checkFields(state: SandboxState, input: unknown): ProspectFields
   return out
 }
 
-function scalar(name: string, value: unknown): ProspectValue {
-  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return value as ProspectValue
+function scalar(name: string, value: unknown): SandboxProspectValue {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return value as SandboxProspectValue
   throw new PardotFault(151, `Invalid value for ${name}: expected a scalar`)
 }
 
-function standardValue(name: string, value: unknown): ProspectValue {
+function standardValue(name: string, value: unknown): SandboxProspectValue {
   const v = scalar(name, value)
   if (name === 'email' && (typeof v !== 'string' || !EMAIL.test(v))) {
     throw new PardotFault(4, 'Invalid prospect email address')
@@ -168,7 +174,7 @@ function standardValue(name: string, value: unknown): ProspectValue {
   return v
 }
 
-function customValue(name: string, type: string, value: unknown): ProspectValue {
+function customValue(name: string, type: string, value: unknown): SandboxProspectValue {
   const v = scalar(name, value)
   if (v === null) return v
   if (type === 'Number' && (v === '' || !Number.isFinite(Number(v))))

@@ -7,7 +7,7 @@ import { OAuthTokens } from './oauth-tokens'
 import { SANDBOX_DEFAULTS, type ResolvedOptions } from './options'
 import { ProspectStore } from './prospect-store'
 
-export type Environment = 'production' | 'demo'
+export type SandboxEnvironment = 'production' | 'demo'
 
 /**
  * Everything the sandbox remembers, one store per concern; in memory only, so a restart starts clean. Prospect,
@@ -15,7 +15,7 @@ export type Environment = 'production' | 'demo'
  */
 export class SandboxState {
   /** Business units by id, with the environment (production or demo host) each belongs to. */
-  readonly businessUnits = new Map<string, Environment>()
+  readonly businessUnits = new Map<string, SandboxEnvironment>()
   readonly tokens: OAuthTokens
   readonly prospects = new ProspectStore()
   readonly customFields = [...SEED_CUSTOM_FIELDS]

@@ -46,7 +46,7 @@ interface ConsumerManifest {
   overrides?: Record<string, string>
 }
 
-/** The README's consumer package.json: the json block of "The package" that depends on this package. */
+/** The README's consumer package.json: the json block of "Use it in another project" that depends on this package. */
 function readmeConsumerManifest(): ConsumerManifest {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
   const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1])

@@ -3,7 +3,15 @@ import { staticListChoices } from '../dynamic-fields'
 import { checkEmail } from '../email'
 import type { Settings } from '../generated-types'
 import { PardotClient } from '../pardot-client'
-import { computation_key, email, external_audience_id, listId, operation, optedOut, traits_or_props } from './fields'
+import {
+  computation_key,
+  email,
+  external_audience_id,
+  listId,
+  operation,
+  optedOut,
+  traits_or_props
+} from './mapping-fields'
 import type { Payload } from './generated-types'
 import { addToList, removeFromList, staticList } from './memberships'
 import { listIdOf, operationFor } from './operation'
