@@ -54,12 +54,13 @@ export function processInBackground(state: SandboxState): (target: SandboxImport
     const delay = Math.max(0, state.options.importDelayMs)
     state.imports.later(delay / 2, () => (target.status = 'Processing'))
     state.imports.later(delay, () => {
-      if (roll() < (state.options.faults.rateImportFailed ?? 0)) {
-        target.status = 'Failed'
-        return
+      if (roll() < (state.options.faults.rateImportFailed ?? 0)) target.status = 'Failed'
+      else {
+        runImport(state, target)
+        target.status = 'Complete'
       }
-      runImport(state, target)
-      target.status = 'Complete'
+      // Its rows are never read again: what the routes show is each batch's header, their count and the errors.
+      target.batches = target.batches.map(([header]) => [header])
     })
   }
 }

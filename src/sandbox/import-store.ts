@@ -21,7 +21,7 @@ export interface SandboxImport {
   fields?: SandboxImportFieldOption[]
   /** Rows refused while processing: the cells as uploaded, under their batch's header, and the reason. */
   errors: { header: string[]; cells: string[]; reason: string }[]
-  /** Each batch: its header and rows, as uploaded. */
+  /** Each batch: its header and rows, as uploaded; its header alone once the import is processed. */
   batches: string[][][]
   createdCount: number
   updatedCount: number

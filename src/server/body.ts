@@ -44,7 +44,8 @@ export function readCappedBody(req: IncomingMessage, cap: number): Promise<strin
       reject(tooLarge(cap))
     }
     req.on('data', onData)
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    // The chunks are let go once joined: the request (and this listener with them) lives as long as the call.
+    req.on('end', () => resolve(Buffer.concat(chunks.splice(0)).toString('utf8')))
     // Closed before the whole body came: the caller left (a reject after `end` changes nothing).
     req.on('close', () => req.complete || reject(new ClientGone()))
     req.on('error', () => reject(new ClientGone()))

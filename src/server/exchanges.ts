@@ -43,15 +43,14 @@ const REDACT_DEPTH = 200
  * instead of editing its JSON text, so no secret (`"true"`, `":"`) can break the result, and it never throws.
  */
 export function redactDeep<T>(value: T, secrets: (string | undefined)[]): T {
-  const forms = secretForms(secrets)
-  if (forms.length === 0) return value
-  // One pass over the text, longest form first, so a secret is never left half-replaced by a shorter one inside it.
-  let pattern: RegExp | undefined
-  const text = (s: string) => s.replace((pattern ??= new RegExp(forms.map(toPattern).join('|'), 'g')), '[redacted]')
+  const redactor = redactorFor(secrets)
+  if (!redactor) return value
+  const text = (s: string) => s.replace(redactor.pattern, '[redacted]')
   const walk = (node: unknown, depth: number): unknown => {
     if (typeof node === 'string') return text(node)
     // A number can be a secret's value (a numeric password); `true` is the answer's own `ok`, and stays.
-    if (typeof node === 'number' || typeof node === 'bigint') return forms.includes(String(node)) ? '[redacted]' : node
+    if (typeof node === 'number' || typeof node === 'bigint')
+      return redactor.forms.has(String(node)) ? '[redacted]' : node
     if (typeof node !== 'object' || node === null) return node
     if (depth > REDACT_DEPTH) return '[too deep to show]'
     const json = (node as { toJSON?: unknown }).toJSON
@@ -67,6 +66,31 @@ export function redactDeep<T>(value: T, secrets: (string | undefined)[]): T {
     // Nothing above should throw; if something does, hiding everything is the safe answer.
     return '[redacted]' as T
   }
+}
+
+/** A secret set's forms and the one pattern that finds them all. */
+interface Redactor {
+  forms: Set<string>
+  pattern: RegExp
+}
+
+/** Redactors of the secret sets seen lately: a call redacts with the same set several times, and calls share sets. */
+const redactors = new Map<string, Redactor | undefined>()
+const REDACTORS_KEPT = 64
+
+/** The redactor of `secrets`, built once per secret set (its forms and pattern cost more than a short text's walk). */
+function redactorFor(secrets: (string | undefined)[]): Redactor | undefined {
+  // JSON keeps the set unambiguous whatever a secret holds; shorter ones have no forms (see secretForms).
+  const key = JSON.stringify(secrets.filter((s) => typeof s === 'string' && s.length >= 4))
+  if (redactors.has(key)) return redactors.get(key)
+  const forms = secretForms(secrets)
+  // One pass over the text, longest form first, so a secret is never left half-replaced by a shorter one inside it.
+  const redactor = forms.length
+    ? { forms: new Set(forms), pattern: new RegExp(forms.map(toPattern).join('|'), 'g') }
+    : undefined
+  if (redactors.size >= REDACTORS_KEPT) redactors.delete(redactors.keys().next().value as string)
+  redactors.set(key, redactor)
+  return redactor
 }
 
 /**

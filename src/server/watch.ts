@@ -109,13 +109,23 @@ const attempts = new AsyncLocalStorage<AttemptWatch>()
 
 /** The request client takes hooks in extension options too, though `RequestExtension`'s type leaves them out. */
 type Hooked = RequestOptions & {
-  beforeRequest?: ((options: {
-    timeout?: number | false
-    headers?: unknown
-    body?: unknown
-  }) => RequestOptions | void | Promise<RequestOptions | void>)[]
+  beforeRequest?: ((options: HookOptions) => Lifted | void | Promise<RequestOptions | void>)[]
   afterResponse?: ((request: unknown, options: unknown, response: unknown) => void)[]
 }
+
+/** What the request hooks read of a request's options. */
+interface HookOptions {
+  timeout?: number | false
+  headers?: unknown
+  body?: unknown
+  /** The request's own timeout, once it was lifted to the ceiling: when the caller hears it is slow. */
+  slowAfterMs?: number
+}
+
+type Lifted = RequestOptions & Pick<HookOptions, 'slowAfterMs'>
+
+/** A request's own timeout (the engine's default when it names none). */
+const timeoutOf = (options: HookOptions) => (typeof options.timeout === 'number' ? options.timeout : DEFAULT_TIMEOUT_MS)
 
 /** Runs an attempt's work with its requests watched. */
 export function watched<T>(watch: AttemptWatch, work: () => Promise<T>): Promise<T> {
@@ -147,6 +157,13 @@ export function watchRequests<S>(
         headers: { ...base.headers, ...headers },
         beforeRequest: [
           ...(base.beforeRequest ?? []),
+          // Before the slot: an options change makes the engine build the request again (body serialised anew).
+          (options) => {
+            if (!attempts.getStore()) return
+            const timeout = timeoutOf(options)
+            if (typeof options.timeout === 'number' && timeout >= policy.ceilingMs) return
+            return { timeout: Math.max(timeout, policy.ceilingMs), slowAfterMs: timeout }
+          },
           async (options) => {
             const watch = attempts.getStore()
             if (!watch) return
@@ -154,12 +171,10 @@ export function watchRequests<S>(
             // refresh goes to Salesforce's login host, not Pardot's API, so it takes none: queued behind requests that
             // all carry the expired token, it would leave each of them to be answered 401.
             if (!isTokenRefresh(options.body)) await watch.acquire()
-            const timeout = typeof options.timeout === 'number' ? options.timeout : DEFAULT_TIMEOUT_MS
-            watch.sent(timeout)
-            return {
-              timeout: Math.max(timeout, policy.ceilingMs),
-              ...freshToken(options.headers, watch.hooks.token?.())
-            }
+            watch.sent(options.slowAfterMs ?? timeoutOf(options))
+            // Options only when the token changed while the request waited: rebuilding it would hold the slot longer.
+            const fresh = freshToken(options.headers, watch.hooks.token?.())
+            return fresh.headers ? fresh : undefined
           }
         ],
         // Runs once the answer's body is read (the engine's own hooks come first): Pardot is done with it.
