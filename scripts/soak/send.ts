@@ -1,5 +1,6 @@
 /** The soak's client: POSTs of events from parallel callers, in rounds that resend what was answered retryable. */
-import type { DeliveryReport, EventOutcome } from '../../src/server/deliver'
+import type { DeliveryReport } from '../../src/server/deliver'
+import type { EventOutcome } from '../../src/server/outcomes'
 import type { LocalServer } from '../../src/server/app'
 import { refusable, type SoakOptions } from './options'
 

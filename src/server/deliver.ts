@@ -6,7 +6,7 @@ import {
   type SegmentEvent,
   transform
 } from '@segment/actions-core'
-import { Delivery, type DeliveryLimits } from './delivery'
+import { PacedDelivery, type DeliveryLimits } from './paced-delivery'
 import { destinationFor, liveOAuth } from './engine'
 import { redactDeep, toExchange, type Exchange } from './exchanges'
 import { DEFAULT_RETRY, type ConcurrencyLimiter, type RetryPolicy } from './limiter'
@@ -14,10 +14,6 @@ import type { EventOutcome } from './outcomes'
 import { ExchangePreview, preview } from './preview'
 import { batchSize } from './turns'
 import { DEFAULT_SLOW_PARDOT, type SlowPardotPolicy } from './watch'
-
-// Re-exported for the scripts and callers that read a delivery's answer.
-export type { EventOutcome, FailureReport } from './outcomes'
-export type { PendingImport } from './multistatus'
 
 /** Every event matches: the caller chose the action by its URL, as with Segment's `serve`. */
 const MATCH_ALL = 'type = "identify" or type != "identify"'
@@ -73,7 +69,7 @@ export async function deliver(definition: DestinationDefinition<unknown>, call: 
       : { ...defaultValues(action.fields), ...(call.mapping ?? {}) }
   const tokens = new CallTokens(call.credentials)
   const secrets = () => tokens.secrets()
-  const delivery = new Delivery(limitsOf(call), {
+  const delivery = new PacedDelivery(limitsOf(call), {
     secrets,
     record: (response) => exchanges.add(() => toExchange(response, secrets())),
     token: () => call.credentials.accessToken

@@ -9,11 +9,6 @@ export interface Exchange {
 
 const HIDDEN_HEADERS = new Set(['authorization', INTERNAL_HEADER])
 
-/** Turns the engine's recorded responses into exchanges, with every secret replaced by `[redacted]`. */
-export function toExchanges(responses: DecoratedResponse[], secrets: (string | undefined)[]): Exchange[] {
-  return responses.map((response) => toExchange(response, secrets))
-}
-
 /** One recorded response as an exchange, with every secret replaced by `[redacted]`. */
 export function toExchange(response: DecoratedResponse, secrets: (string | undefined)[]): Exchange {
   const request = response.request

@@ -19,20 +19,6 @@ export function preview<T>(value: T, chars = PREVIEW.chars): T {
   return walk(value) as T
 }
 
-/** As many exchanges (each previewed) as fit the bound, and how many more there were. */
-export function previewExchanges(exchanges: Exchange[]): { requests: Exchange[]; requestsNotShown?: number } {
-  const requests: Exchange[] = []
-  let size = 0
-  for (const exchange of exchanges) {
-    const shown = preview(exchange)
-    size += JSON.stringify(shown).length
-    if (size > PREVIEW.exchangeChars) break
-    requests.push(shown)
-  }
-  const left = exchanges.length - requests.length
-  return left > 0 ? { requests, requestsNotShown: left } : { requests }
-}
-
 /**
  * The exchanges of one call, kept as they happen and only up to the bound: an exchange past it is counted, never
  * built, and nothing holds on to the requests (a batch's CSV files) once their exchange is made.

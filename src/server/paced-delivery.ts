@@ -38,7 +38,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * with backoff, and one deadline covers the whole call, queueing and pauses included, so no caller waits without
  * bound. Send one event with `event`, many one by one with `oneByOne`, or in batches with `inBatches`.
  */
-export class Delivery {
+export class PacedDelivery {
   /** Attempts repeated after a retryable answer, within the retry policy. */
   retries = 0
   private readonly deadline: number
