@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
+import { importsOf, tsFiles } from './imports-of'
 
 /**
  * The sandbox is an independent model of Pardot, built from the docs: if it imported the destination's code (or the
@@ -10,15 +10,6 @@ import { dirname, join, relative, resolve, sep } from 'node:path'
 const SRC = resolve(__dirname, '..', 'src')
 const FOLDER = join(SRC, 'sandbox')
 const FORBIDDEN = [join(SRC, 'destinations'), join(SRC, 'server')]
-const SPECIFIER =
-  /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|\bjest\.mock\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? tsFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []
-  )
-}
-
 const files = tsFiles(FOLDER)
 
 it('finds the files it checks', () => {
@@ -29,8 +20,7 @@ it('finds the files it checks', () => {
 it.each(files.map((file) => [relative(FOLDER, file), file]))(
   '%s imports nothing from src/destinations or src/server',
   (_, file) => {
-    const forbidden = [...readFileSync(file, 'utf8').matchAll(SPECIFIER)]
-      .map((match) => match[1])
+    const forbidden = importsOf(file)
       .filter((specifier) => specifier.startsWith('.'))
       .filter((specifier) => {
         const target = resolve(dirname(file), specifier)

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { dirname, relative, resolve, sep } from 'node:path'
+import { importsOf, tsFiles } from './imports-of'
 
 /**
  * The destination folder must move into Segment's monorepo as it is: every import it makes (tests included) stays in
@@ -9,15 +10,6 @@ import { dirname, join, relative, resolve, sep } from 'node:path'
 
 const FOLDER = resolve(__dirname, '..', 'src', 'destinations', 'pardot')
 const PACKAGES = ['@segment/actions-core', 'dayjs', 'lru-cache', 'nock', '@jest/globals']
-const SPECIFIER =
-  /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|\bjest\.mock\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? tsFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []
-  )
-}
-
 const files = tsFiles(FOLDER)
 
 it('finds the files it checks', () => {
@@ -28,13 +20,11 @@ it('finds the files it checks', () => {
 it.each(files.map((file) => [relative(FOLDER, file), file]))(
   '%s imports only the folder and allowed packages',
   (_, file) => {
-    const outside = [...readFileSync(file, 'utf8').matchAll(SPECIFIER)]
-      .map((match) => match[1])
-      .filter((specifier) =>
-        specifier.startsWith('.')
-          ? !resolve(dirname(file), specifier).startsWith(FOLDER)
-          : !PACKAGES.some((name) => specifier === name || specifier.startsWith(`${name}/`))
-      )
+    const outside = importsOf(file).filter((specifier) =>
+      specifier.startsWith('.')
+        ? !resolve(dirname(file), specifier).startsWith(FOLDER)
+        : !PACKAGES.some((name) => specifier === name || specifier.startsWith(`${name}/`))
+    )
     expect(outside).toEqual([])
   }
 )
