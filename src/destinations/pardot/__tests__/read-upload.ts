@@ -1,39 +1,10 @@
 /**
- * Reads an Import API upload as Pardot would: the multipart parts by name, and the CSV file as RFC 4180 rows.
- * The tests' own reader, so the folder stands alone in Segment's monorepo (which has no CSV parser); the writer is
- * also checked against csv-parse, a reader its authors did not write, in test/property/import-csv.property.test.ts.
+ * Reads an Import API upload as Pardot would: the multipart parts by name, and the CSV file as RFC 4180 rows with
+ * the reader the destination uses for Pardot's errors file (the folder stands alone in Segment's monorepo, which has
+ * no CSV parser). The writer is also checked against csv-parse, a reader its authors did not write, in
+ * test/property/import-csv.property.test.ts.
  */
-
-/** RFC 4180: quoted cells may hold commas, doubled quotes and line breaks. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let cell = ''
-  let quoted = false
-  const endCell = () => {
-    row.push(cell)
-    cell = ''
-  }
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else cell += c
-    } else if (c === '"') quoted = true
-    else if (c === ',') endCell()
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++
-      endCell()
-      rows.push(row)
-      row = []
-    } else cell += c
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell])
-  return rows
-}
+export { parseCsv } from '../prospects/csv-rows'
 
 /** The parts of a multipart/form-data body, by name. */
 export function parseMultipart(body: string, contentType: string | undefined): Map<string, string> {

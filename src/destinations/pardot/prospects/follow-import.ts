@@ -1,5 +1,6 @@
 import type { PardotClient } from '../pardot-client'
 import { getImport, importErrors } from '../pardot-client-imports'
+import { parseCsv } from './csv-rows'
 
 /**
  * When the polls of an import fall, as shares of the wait: 8%, 24%, 56% and 100% of it (2, 6, 14 and 25 s for the
@@ -120,33 +121,4 @@ export function readErrors(csv: string): Map<string, string> {
     if (email !== '') refused.set(email, row[reason] || 'Pardot refused this row without a reason')
   }
   return refused
-}
-
-/** RFC 4180: quoted cells may hold commas, quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let cell = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else cell += c
-    } else if (c === '"') quoted = true
-    else if (c === ',') {
-      row.push(cell)
-      cell = ''
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++
-      rows.push([...row, cell])
-      row = []
-      cell = ''
-    } else cell += c
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell])
-  return rows
 }
