@@ -3,8 +3,8 @@ import { createPardotDestination } from '../../destinations/pardot'
 import type { Settings } from '../../destinations/pardot/generated-types'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
 import { startLocalServer, type LocalServer } from '../app'
-import type { DeliveryReport } from '../deliver'
 import { localHosts } from '../local-hosts'
+import { postJson } from './post-json'
 
 /**
  * A Segment audience end to end: connecting it creates its static list in the sandbox (the destination aimed at the
@@ -22,14 +22,7 @@ afterEach(async () => {
   await local.close()
 })
 
-async function post(path: string, body: unknown) {
-  const res = await fetch(local.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body)
-  })
-  return (await res.json()) as DeliveryReport
-}
+const post = async (path: string, body: unknown) => (await postJson(local.url + path, body)).body
 
 const getJson = async (path: string) => (await (await fetch(local.url + path)).json()) as Record<string, unknown>[]
 

@@ -1,6 +1,6 @@
 import { startLocalServer, type LocalServer } from '../app'
-import type { DeliveryReport } from '../deliver'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
+import { postJson } from './post-json'
 
 let local: LocalServer
 
@@ -12,14 +12,7 @@ afterEach(async () => {
   await local.close()
 })
 
-async function post(body: unknown): Promise<DeliveryReport> {
-  const res = await fetch(`${local.url}/prospects`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body)
-  })
-  return (await res.json()) as DeliveryReport
-}
+const post = async (body: unknown) => (await postJson(`${local.url}/prospects`, body)).body
 
 const identify = (traits: Record<string, unknown>) => ({ type: 'identify', userId: 'u1', traits })
 // A short Import Wait: the sandbox takes 100 ms per import, and the first poll comes after 8% of the wait.

@@ -1,6 +1,6 @@
 import { startLocalServer, type LocalServer } from '../app'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
-import type { DeliveryReport } from '../deliver'
+import { postJson } from './post-json'
 
 // Each action through the local server, against the embedded sandbox: the real request pipeline end to end.
 
@@ -14,14 +14,7 @@ afterEach(async () => {
   await local.close()
 })
 
-async function post(path: string, body: unknown): Promise<{ status: number; body: DeliveryReport }> {
-  const res = await fetch(local.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body)
-  })
-  return { status: res.status, body: (await res.json()) as DeliveryReport }
-}
+const post = (path: string, body: unknown) => postJson(local.url + path, body)
 
 async function admin<T>(path: string): Promise<T> {
   return (await (await fetch(`${local.url}/sandbox/${path}`)).json()) as T

@@ -2,6 +2,7 @@ import { startLocalServer, type LocalServer } from '../app'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
 import type { DeliveryReport } from '../deliver'
 import { DEFAULT_RETRY } from '../limiter'
+import { postJson } from './post-json'
 
 let local: LocalServer
 
@@ -9,17 +10,7 @@ afterEach(async () => {
   await local?.close()
 })
 
-async function post(
-  path: string,
-  body: unknown
-): Promise<{ status: number; body: DeliveryReport & Record<string, unknown> }> {
-  const res = await fetch(local.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body)
-  })
-  return { status: res.status, body: (await res.json()) as DeliveryReport & Record<string, unknown> }
-}
+const post = (path: string, body: unknown) => postJson(local.url + path, body)
 
 const identify = (traits: Record<string, unknown>) => ({ type: 'identify', userId: 'u1', traits })
 

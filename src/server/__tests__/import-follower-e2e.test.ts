@@ -1,6 +1,7 @@
 import { startLocalServer, type LocalServer } from '../app'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
 import type { FollowedImport } from '../import-follower'
+import { CALLER_AUTH } from './post-json'
 
 const apiKey = 'follower-e2e-key-0123456789'
 let local: LocalServer
@@ -9,12 +10,7 @@ afterEach(async () => {
   await local.close()
 })
 
-const AUTH = {
-  accessToken: SANDBOX_DEFAULTS.accessToken,
-  refreshToken: SANDBOX_DEFAULTS.refreshToken,
-  clientId: SANDBOX_DEFAULTS.clientId,
-  clientSecret: SANDBOX_DEFAULTS.clientSecret
-}
+const AUTH = CALLER_AUTH
 
 const keyed = { authorization: `Bearer ${apiKey}` }
 

@@ -1,5 +1,5 @@
 import { startLocalServer, type LocalServer } from '../app'
-import type { DeliveryReport } from '../deliver'
+import { postJson } from './post-json'
 
 let local: LocalServer
 
@@ -11,14 +11,7 @@ afterEach(async () => {
   await local.close()
 })
 
-async function post(path: string, body: unknown) {
-  const res = await fetch(local.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body)
-  })
-  return (await res.json()) as DeliveryReport & Record<string, unknown>
-}
+const post = async (path: string, body: unknown) => (await postJson(local.url + path, body)).body
 
 async function get(path: string) {
   return (await (await fetch(local.url + path)).json()) as Record<string, unknown>[]

@@ -3,6 +3,7 @@ import { startLocalServer, type LocalServer } from '../app'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
 import { DEFAULT_MAX_BODY_MB } from '../config'
 import type { DeliveryReport } from '../deliver'
+import { postJson } from './post-json'
 
 /** Every input refused cleanly, and what a caller's answer and the operator's log may hold. */
 
@@ -22,15 +23,7 @@ async function start(options: Parameters<typeof startLocalServer>[0] = {}) {
   return local
 }
 
-async function post(local: LocalServer, path: string, body: unknown) {
-  const res = await fetch(local.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body)
-  })
-  const text = await res.text()
-  return { status: res.status, text, body: JSON.parse(text) as DeliveryReport & Record<string, unknown> }
-}
+const post = (local: LocalServer, path: string, body: unknown) => postJson(local.url + path, body)
 
 const upserts = (local: LocalServer) => local.sandbox?.stats().calls[UPSERT] ?? 0
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

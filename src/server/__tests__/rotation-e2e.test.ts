@@ -1,6 +1,7 @@
 import { startLocalServer, type LocalServer } from '../app'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
 import type { DeliveryReport } from '../deliver'
+import { CALLER_AUTH, postJson } from './post-json'
 
 /**
  * Salesforce refresh-token rotation, end to end: the real local server and its embedded sandbox set to rotate
@@ -24,21 +25,9 @@ afterEach(async () => {
 })
 
 /** The tokens the caller connected with, sent unchanged with every call, as a client that never sees new ones. */
-const AUTH = {
-  accessToken: SANDBOX_DEFAULTS.accessToken,
-  refreshToken: SANDBOX_DEFAULTS.refreshToken,
-  clientId: SANDBOX_DEFAULTS.clientId,
-  clientSecret: SANDBOX_DEFAULTS.clientSecret
-}
+const AUTH = CALLER_AUTH
 
-async function post(path: string, body: unknown): Promise<{ status: number; body: DeliveryReport }> {
-  const res = await fetch(local.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body)
-  })
-  return { status: res.status, body: (await res.json()) as DeliveryReport }
-}
+const post = (path: string, body: unknown) => postJson(local.url + path, body)
 
 const identify = (email: string, withAuth = true) =>
   post('/prospects', { payload: { type: 'identify', traits: { email } }, ...(withAuth ? { auth: AUTH } : {}) })

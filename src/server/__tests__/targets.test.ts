@@ -1,7 +1,7 @@
 import nock from 'nock'
 import { startLocalServer, type LocalServer } from '../app'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
-import type { DeliveryReport } from '../deliver'
+import { postJson } from './post-json'
 
 /** Where the server's requests go: the real hosts for target `pardot` (intercepted by nock), else its own sandbox. */
 
@@ -37,14 +37,8 @@ async function start(options: Parameters<typeof startLocalServer>[0]) {
   return local
 }
 
-async function post(local: LocalServer, path: string, body: unknown) {
-  const res = await fetch(local.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
-    body: JSON.stringify(body)
-  })
-  return { status: res.status, body: (await res.json()) as DeliveryReport }
-}
+const post = (local: LocalServer, path: string, body: unknown) =>
+  postJson(local.url + path, body, { authorization: `Bearer ${API_KEY}` })
 
 /** Pardot refusing the old token, Salesforce refreshing it, and Pardot taking the upsert with the new one. */
 function realHosts(api: string, login: string) {
