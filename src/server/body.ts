@@ -33,23 +33,44 @@ export const tooLarge = (cap: number) =>
  */
 export function readCappedBody(req: IncomingMessage, cap: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= cap) return void chunks.push(chunk)
-      req.off('data', onData)
-      req.pause()
-      chunks.length = 0
-      reject(tooLarge(cap))
-    }
-    req.on('data', onData)
-    // The chunks are let go once joined: the request (and this listener with them) lives as long as the call.
-    req.on('end', () => resolve(Buffer.concat(chunks.splice(0)).toString('utf8')))
-    // Closed before the whole body came: the caller left (a reject after `end` changes nothing).
-    req.on('close', () => req.complete || reject(new ClientGone()))
-    req.on('error', () => reject(new ClientGone()))
+    listenForBody(req, cap, { settle: (error, body) => (error ? reject(error) : resolve(body ?? '')) })
   })
+}
+
+/** Where the body goes once read, or why it was not: emptied once used. */
+interface BodySink {
+  settle?: (error: Error | undefined, body?: string) => void
+}
+
+/**
+ * The request's listeners, kept as long as the call lasts. They reach the promise only through `sink`, emptied once
+ * it settles: holding the promise would hold the body (megabytes) until the call's answer is written.
+ */
+function listenForBody(req: IncomingMessage, cap: number, sink: BodySink): void {
+  const settle = (error: Error | undefined, body?: string) => {
+    const to = sink.settle
+    sink.settle = undefined
+    to?.(error, body)
+  }
+  let chunks: Buffer[] = []
+  let size = 0
+  const onData = (chunk: Buffer) => {
+    size += chunk.length
+    if (size <= cap) return void chunks.push(chunk)
+    req.off('data', onData)
+    req.pause()
+    chunks = []
+    settle(tooLarge(cap))
+  }
+  req.on('data', onData)
+  req.on('end', () => {
+    const body = Buffer.concat(chunks)
+    chunks = []
+    settle(undefined, body.toString('utf8'))
+  })
+  // Closed before the whole body came: the caller left (a settle after `end` changes nothing).
+  req.on('close', () => req.complete || settle(new ClientGone()))
+  req.on('error', () => settle(new ClientGone()))
 }
 
 /** Parses a JSON object body, refusing what is not JSON, not an object, or nested past MAX_DEPTH. */
@@ -76,16 +97,20 @@ export function parseJsonObject(raw: string): Record<string, unknown> {
  * stack inside the engine (a 500, retried). Measured without recursion, and refused up front as the caller's mistake.
  */
 export function checkDepth(value: unknown, max = MAX_DEPTH): void {
-  const stack: [unknown, number][] = [[value, 1]]
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [unknown, number]
-    if (typeof node !== 'object' || node === null) continue
-    if (depth > max) {
-      throw new RequestError(
-        400,
-        `The request body is nested more than ${max} levels deep; no event or mapping needs that many.`
-      )
+  // Level by level, so no pair is allocated per node: a 100,000-event call has millions of them.
+  let level: unknown[] = [value]
+  for (let depth = 1; level.length > 0; depth++) {
+    const next: unknown[] = []
+    for (const node of level) {
+      if (typeof node !== 'object' || node === null) continue
+      if (depth > max) {
+        throw new RequestError(
+          400,
+          `The request body is nested more than ${max} levels deep; no event or mapping needs that many.`
+        )
+      }
+      for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) next.push(child)
     }
-    for (const child of Object.values(node)) stack.push([child, depth + 1])
+    level = next
   }
 }

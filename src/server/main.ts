@@ -2,6 +2,7 @@ import { readConfig, SERVER_USAGE } from './config'
 import { startLocalServer } from './app'
 import pardot from '../destinations/pardot'
 import { SANDBOX_DEFAULTS } from '../sandbox'
+import { boundHeapGrowth } from './heap'
 
 /** How long Ctrl-C lets requests being handled finish before the connections are cut. */
 const DRAIN_MS = 10_000
@@ -12,6 +13,7 @@ async function main() {
     console.log(SERVER_USAGE)
     return
   }
+  boundHeapGrowth()
   const config = readConfig()
   const local = await startLocalServer({
     ...config,

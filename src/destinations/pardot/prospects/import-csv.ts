@@ -47,35 +47,46 @@ export function mergeByEmail(inputs: (RowInput | undefined)[]): MergedRow[][] {
   const lastWave = new Map<string, number>()
   /** The wave of the latest rename touching an email: rows for it after the rename go to a later wave. */
   const barrier = new Map<string, number>()
-  const open = new Map<string, MergedRow & { wave: number }>()
+  /** Per email and Search Deleted Prospects value, the row later events merge into, and its wave. */
+  const open = new Map<string, MergedRow>()
+  const openWave = new Map<string, number>()
+  /** Rows already copied from their input: a row is copied only when a later event merges into it. */
+  const owned = new Set<ImportRow>()
   const place = (wave: number, merged: MergedRow, emails: string[]) => {
     ;(waves[wave] ??= []).push(merged)
     for (const email of emails) lastWave.set(email, Math.max(wave, lastWave.get(email) ?? -1))
   }
   inputs.forEach((input, index) => {
     if (!input) return
-    const match = String(input.row.matchEmail)
-    const renamed = 'email' in input.row && input.row.email !== match
+    const { row, restoreDeleted } = input
+    const match = String(row.matchEmail)
+    const renamed = 'email' in row && row.email !== match
     if (renamed) {
-      const emails = typeof input.row.email === 'string' ? [match, input.row.email] : [match]
+      const emails = typeof row.email === 'string' ? [match, row.email] : [match]
       const wave = Math.max(...emails.map((email) => lastWave.get(email) ?? -1)) + 1
-      place(wave, { ...input, row: { ...input.row }, events: [index] }, emails)
+      place(wave, { row, restoreDeleted, events: [index] }, emails)
       for (const email of emails) barrier.set(email, wave)
       return
     }
-    const key = JSON.stringify([match, input.restoreDeleted])
+    // One key per email and flag, without building a string per row beyond it (batches run to 100,000 events).
+    const key = (restoreDeleted ? 't' : 'f') + match
     const target = open.get(key)
     const after = barrier.get(match) ?? -1
-    if (target && target.wave > after) {
-      Object.assign(target.row, input.row)
+    if (target && (openWave.get(key) ?? -1) > after) {
+      if (!owned.has(target.row)) {
+        target.row = { ...target.row }
+        owned.add(target.row)
+      }
+      Object.assign(target.row, row)
       target.events.push(index)
       return
     }
-    const merged = { ...input, row: { ...input.row }, events: [index], wave: after + 1 }
+    const merged: MergedRow = { row, restoreDeleted, events: [index] }
     open.set(key, merged)
-    place(merged.wave, merged, [match])
+    openWave.set(key, after + 1)
+    place(after + 1, merged, [match])
   })
-  return waves.map((wave) => wave.map(({ row, restoreDeleted, events }) => ({ row, restoreDeleted, events })))
+  return waves
 }
 
 export interface CsvFile {
