@@ -45,24 +45,31 @@ export function parseFieldOptions(raw: unknown): SandboxImportFieldOption[] | un
 
 /**
  * Processing happens later, as at Pardot: Waiting for the first half of `importDelayMs`, Processing for the second,
- * then Complete (or Failed, by the fault dice, seeded once when the sandbox is made).
+ * then Complete (or Failed, by the fault dice, seeded once when the sandbox is made). Only forward, as Pardot's
+ * states go: each step arms the next. Two timers armed at once can run out of order: when the event loop comes back
+ * late past both, Node runs its timer lists by their earliest expiry, so an older import's end could take this
+ * import's end along before its Processing step, which then left it Processing for good (soak seed 13).
  */
 export function processInBackground(state: SandboxState): (target: SandboxImport) => void {
   const roll = dice(state.options.faults.seed ?? 1)
   return (target) => {
     target.status = 'Waiting'
     const delay = Math.max(0, state.options.importDelayMs)
-    state.imports.later(delay / 2, () => (target.status = 'Processing'))
-    state.imports.later(delay, () => {
-      if (roll() < (state.options.faults.rateImportFailed ?? 0)) target.status = 'Failed'
-      else {
-        runImport(state, target)
-        target.status = 'Complete'
-      }
-      // Its rows are never read again: what the routes show is each batch's header, their count and the errors.
-      target.batches = target.batches.map(([header]) => [header])
+    state.imports.later(delay / 2, () => {
+      target.status = 'Processing'
+      state.imports.later(delay / 2, () => end(state, target, roll))
     })
   }
+}
+
+function end(state: SandboxState, target: SandboxImport, roll: () => number): void {
+  if (roll() < (state.options.faults.rateImportFailed ?? 0)) target.status = 'Failed'
+  else {
+    runImport(state, target)
+    target.status = 'Complete'
+  }
+  // Its rows are never read again: what the routes show is each batch's header, their count and the errors.
+  target.batches = target.batches.map(([header]) => [header])
 }
 
 /** Applies every row as Pardot's import does; a refused row is counted and kept for the errors download. */

@@ -24,7 +24,7 @@ export interface FollowedImport {
   polls: number
   startedAt: string
   endedAt?: string
-  /** Why following stopped without an outcome, or why a poll failed last. */
+  /** Why following stopped without an outcome (its events are then to be sent again), or why a poll failed last. */
   note?: string
 }
 
@@ -64,6 +64,7 @@ export interface FollowerConnection {
 export class ImportFollower {
   private readonly imports = new Map<string, FollowedImport>()
   private readonly timers = new Set<NodeJS.Timeout>()
+  private closed = false
 
   constructor(
     private readonly options: FollowOptions,
@@ -126,23 +127,32 @@ export class ImportFollower {
     }
   }
 
-  /** Stops following (the server is closing). */
+  /** Stops following (the server is closing): what is still pending is given up, so the log says to resend it. */
   close(): void {
+    this.closed = true
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
+    for (const followed of this.imports.values()) {
+      if (followed.outcome === 'pending') this.giveUp(followed, 'the server closed before it ended')
+    }
   }
 
   private schedule(followed: FollowedImport, context: Context, giveUpAt: number, delayMs: number): void {
+    // A poll under way when the server closed must not arm a timer the close can no longer clear.
+    if (this.closed) return
     const timer = setTimeout(() => {
       this.timers.delete(timer)
       const poll = () => this.poll(followed, context, giveUpAt, delayMs)
-      void (this.limiter ? this.limiter.run(followed.businessUnitId, poll) : poll())
+      // A poll that fails in a way it did not expect must still end the following with an outcome: left pending
+      // with no timer armed, its events would never be reported.
+      void (this.limiter ? this.limiter.run(followed.businessUnitId, poll) : poll()).catch((error: unknown) =>
+        this.giveUp(followed, `following it failed: ${redact(messageOf(error), secretsOf(context))}`)
+      )
     }, delayMs)
     this.timers.add(timer)
   }
 
   private async poll(followed: FollowedImport, context: Context, giveUpAt: number, delayMs: number): Promise<void> {
-    const secrets = () => [context.credentials.accessToken, context.credentials.refreshToken]
     try {
       followed.polls++
       const client = this.client(context)
@@ -154,22 +164,30 @@ export class ImportFollower {
         return this.end(followed, await completed(client, state.id, state.errorCount ?? 0, followed.emails))
       if (['Failed', 'Canceling', 'Canceled'].includes(state.status)) return this.end(followed, undefined)
     } catch (error) {
-      const message = (error as Error).message
-      followed.note = redact(message, secrets())
+      const message = messageOf(error)
+      followed.note = redact(message, secretsOf(context))
       // As deliveries do: once the daily quota is spent, no call of this business unit goes out for a while.
       if (pardotCodeIn(message) === 122) this.limiter?.pause(followed.businessUnitId, this.options.quotaPauseMs ?? 5000)
-      if ((error as { status?: number }).status === 401) await this.refresh(context)
+      if ((error as { status?: number } | null)?.status === 401) await this.refresh(context)
     }
-    if (Date.now() >= giveUpAt) {
-      followed.outcome = 'unknown'
-      followed.endedAt = new Date().toISOString()
-      this.log(
-        `import ${followed.importId}: gave up following it; its ${followed.events} event(s) have no known outcome`
-      )
-      return
-    }
+    if (Date.now() >= giveUpAt) return this.giveUp(followed, `not ended within ${this.options.maxMs / 1000} s`)
     const next = Math.min(delayMs * 2, Math.max(this.options.maxIntervalMs ?? delayMs, this.options.intervalMs))
     this.schedule(followed, context, giveUpAt, Math.max(1, Math.min(next, giveUpAt - Date.now())))
+  }
+
+  /**
+   * Gives up following an import: the outcome of its events is unknown, so they are reported as to be sent again
+   * (retryable; an upsert by email lands the same way twice), in GET /imports and the log.
+   */
+  private giveUp(followed: FollowedImport, why: string): void {
+    if (followed.outcome !== 'pending') return
+    const lastPoll = followed.note === undefined ? '' : `; the last poll failed: ${followed.note}`
+    followed.outcome = 'unknown'
+    followed.endedAt = new Date().toISOString()
+    followed.note = `Gave up following it (${why}, last status ${followed.status}${lastPoll}): send its events again`
+    this.log(
+      `import ${followed.importId}: gave up following it (${why}, last status ${followed.status}): its ${followed.events} event(s), accepted with their outcome pending, have no known outcome; send them again`
+    )
   }
 
   private end(followed: FollowedImport, outcome: Awaited<ReturnType<typeof completed>> | undefined): void {
@@ -218,6 +236,14 @@ export class ImportFollower {
       // The next poll tries again; giving up is bounded by maxMs.
     }
   }
+}
+
+function secretsOf(context: Context): (string | undefined)[] {
+  return [context.credentials.accessToken, context.credentials.refreshToken]
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 function businessUnitOf(context: Context): string {

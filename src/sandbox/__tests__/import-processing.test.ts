@@ -1,8 +1,8 @@
 import { sandboxPerTest } from './harness'
-import { importClient } from './import-client'
+import { importClient, input } from './import-client'
 
 const current = sandboxPerTest({ importDelayMs: 20 })
-const { upload, status, imported, errors } = importClient(current)
+const { upload, status, settled, imported, errors } = importClient(current)
 
 const options = (names: string[], clears: string[] = [], keep: string[] = []) =>
   names.map((field) => ({ field, overwrite: !keep.includes(field), nullOverwrite: clears.includes(field) }))
@@ -24,6 +24,25 @@ describe('sandbox imports run later, as Pardot’s do', () => {
     }
     expect([...seen]).toEqual(['Waiting', 'Processing', 'Complete'])
     expect(current().sandbox.prospects()).toHaveLength(1)
+  })
+
+  it('ends Complete when the server is held up past both steps of an import while another runs (soak seed 13)', async () => {
+    // Before the fix, the second import's Processing step ran after its end, and it stayed Processing for good.
+    const ms = 300
+    current().sandbox.configure({ importDelayMs: ms })
+    const file = (email: string) => ({ input: input({ status: 'Ready' }), file: `matchEmail\r\n${email}\r\n` })
+    const sleep = (wait: number) => new Promise((resolve) => setTimeout(resolve, wait))
+    const first = await upload('/api/v5/imports', file('a@x.io'))
+    const stored = current().sandbox.state.imports
+    while (stored.get(Number(first.body.id))?.status !== 'Processing') await sleep(1)
+    // Halfway through the first's Processing: its end is due well before the second's Processing step.
+    await sleep(ms / 4)
+    const second = await upload('/api/v5/imports', file('b@x.io'))
+    expect([first, second].map((i) => stored.get(Number(i.body.id))?.status)).toEqual(['Processing', 'Waiting'])
+    // A busy server (a large import, GC, a loaded 2-core machine): the loop comes back past both of the second's steps.
+    for (const until = Date.now() + ms + 20; Date.now() < until;);
+    expect(await settled(second.body.id)).toMatchObject({ status: 'Complete', createdCount: 1 })
+    expect(await status(first.body.id)).toMatchObject({ status: 'Complete', createdCount: 1 })
   })
 
   it('ends Failed, applying nothing, when the fault dice say so', async () => {

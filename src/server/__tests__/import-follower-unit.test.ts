@@ -6,9 +6,13 @@ import { ConcurrencyLimiter } from '../limiter'
 type Answer = { status: number; body: unknown }
 
 /** A follower whose requests are answered from `answers`, in order (the last one repeats). */
-function followerWith(answers: Answer[], options = { intervalMs: 10, maxIntervalMs: 40, maxMs: 400 }) {
+function followerWith(
+  answers: Answer[],
+  options = { intervalMs: 10, maxIntervalMs: 40, maxMs: 400 },
+  limiter = new ConcurrencyLimiter(5)
+) {
   const calls: { url: string; at: number }[] = []
-  const limiter = new ConcurrencyLimiter(5)
+  const lines: string[] = []
   const request = ((url: string) => {
     calls.push({ url, at: Date.now() })
     const answer = answers.length > 1 ? answers.shift() : answers[0]
@@ -28,7 +32,7 @@ function followerWith(answers: Answer[], options = { intervalMs: 10, maxInterval
       headers: new Headers()
     })
   }) as unknown as RequestClient
-  const follower = new ImportFollower(options, () => undefined, limiter, {
+  const follower = new ImportFollower(options, (line) => lines.push(line), limiter, {
     request: () => request,
     refresh: () => Promise.resolve(undefined)
   })
@@ -36,7 +40,7 @@ function followerWith(answers: Answer[], options = { intervalMs: 10, maxInterval
     events: [{ ok: true, status: 200, pending: { importId: 7, email: 'a@example.com' } }]
   } as unknown as DeliveryReport
   follower.track(report, { settings: { businessUnitID: '0Uv000000000001AAA' }, credentials: { accessToken: 't' } })
-  return { follower, calls, limiter }
+  return { follower, calls, limiter, lines }
 }
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -65,10 +69,49 @@ describe('the background follower', () => {
       { status: 200, body: { id: 7, status: 'Processing' } }
     ])
     await wait(80)
-    follower.close()
     const [followed] = follower.list().imports
     expect(followed.polls).toBeGreaterThanOrEqual(2)
     expect(followed.note).toBeUndefined()
+    follower.close()
+  })
+
+  it('gives up an import that never ends after maxMs, and reports its events to be sent again', async () => {
+    const { follower, lines } = followerWith([{ status: 200, body: { id: 7, status: 'Processing' } }], {
+      intervalMs: 10,
+      maxIntervalMs: 20,
+      maxMs: 100
+    })
+    await wait(250)
+    follower.close()
+    expect(follower.list().imports[0]).toMatchObject({
+      outcome: 'unknown',
+      note: 'Gave up following it (not ended within 0.1 s, last status Processing): send its events again'
+    })
+    expect(lines).toEqual([
+      'import 7: gave up following it (not ended within 0.1 s, last status Processing): its 1 event(s), accepted with their outcome pending, have no known outcome; send them again'
+    ])
+  })
+
+  it('ends the following with its events to be sent again when a poll cannot run at all', async () => {
+    const broken = { run: () => Promise.reject(new Error('no slot')) } as unknown as ConcurrencyLimiter
+    const { follower, lines } = followerWith(
+      [{ status: 200, body: { id: 7, status: 'Processing' } }],
+      undefined,
+      broken
+    )
+    await wait(50)
+    expect(follower.list().imports[0]).toMatchObject({ outcome: 'unknown', polls: 0 })
+    expect(lines[0]).toMatch(/^import 7: gave up following it \(following it failed: no slot, .*; send them again$/)
+  })
+
+  it('gives up what is still pending when the server closes, so the log says to send it again', () => {
+    const { follower, lines, calls } = followerWith([{ status: 200, body: { id: 7, status: 'Processing' } }])
+    follower.close()
+    expect(calls).toEqual([])
+    expect(follower.list().counts).toMatchObject({ pending: 0, unknown: 1 })
+    expect(lines).toEqual([
+      'import 7: gave up following it (the server closed before it ended, last status Waiting): its 1 event(s), accepted with their outcome pending, have no known outcome; send them again'
+    ])
   })
 
   it('takes a 100,000-event import in linear time (issue 18: copying the list per event took minutes)', () => {
