@@ -1,10 +1,12 @@
 /**
- * `npm run rss`: peak resident memory (VmHWM) of a fresh `npm start` process for one large call: a single identify
- * event carrying a 45 MB trait, then a 100,000-event batch (Import API, batch_size 100,000). Loopback and sandbox only.
+ * `npm run rss`: peak resident memory (VmHWM) of a fresh `npm start` process (built, then `node dist/server/main.js`)
+ * for one large call: a single identify event carrying a 45 MB trait, then a 100,000-event batch (Import API,
+ * batch_size 100,000). Loopback and sandbox only.
  * Flags: USAGE below (`npm run rss -- --help`). The bench imports `peakRss`, so flags are read only when run.
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseNumber } from '../src/cli-flags'
 import { scriptOptions } from './flags'
 
@@ -53,9 +55,23 @@ export interface RssRun {
   seconds: number
 }
 
-/** Starts a fresh `npm start` process, sends it `body` as one call, and reads its peak RSS. */
+let built = false
+
+/** `npm start`'s own build (`prestart`), once per process: the server measured is the one `npm start` runs. */
+function buildOnce(): void {
+  if (built) return
+  const build = spawnSync(process.execPath, [join(__dirname, 'build.js')], { stdio: 'inherit' })
+  if (build.status !== 0) throw new Error('npm run build failed: the server cannot be measured.')
+  built = true
+}
+
+/**
+ * Starts a fresh server process exactly as `npm start` does (`node dist/server/main.js`, built first), sends it
+ * `body` as one call, and reads its peak RSS. Not through ts-node: its compiler would sit in the idle figure.
+ */
 export async function peakRss(body: string, port = DEFAULT_PORT, key?: string): Promise<RssRun> {
-  const child = spawn('node', ['-r', 'ts-node/register/transpile-only', 'src/server/main.ts', '--port', String(port)], {
+  buildOnce()
+  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'server', 'main.js'), '--port', String(port)], {
     env: { ...process.env, PARDOT_SERVER_API_KEY: key ?? '' },
     stdio: ['ignore', 'pipe', 'inherit']
   })

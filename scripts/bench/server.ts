@@ -168,6 +168,10 @@ export async function batchCallRss(batchSize: number, port: number, ownSandbox =
 if (process.argv[2] === CHILD_FLAG) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startLocalServer } = require('../../src/server/app') as typeof import('../../src/server/app')
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { boundHeapGrowth } = require('../../src/server/heap') as typeof import('../../src/server/heap')
+  // As `npm start` (main.ts) runs the server.
+  boundHeapGrowth()
   startLocalServer({ port: 0, sandbox: { latencyMs: Number(process.argv[3]), dailyQuota: 1e9 } })
     .then((local) => {
       if (process.argv[4]) forwardPardot(local.url, process.argv[4])

@@ -1,3 +1,4 @@
+import { parseCsv } from './csv'
 import { PardotFault } from './http'
 import { dice } from './limits'
 import { checkFields, EMAIL } from './prospects'
@@ -69,13 +70,14 @@ function end(state: SandboxState, target: SandboxImport, roll: () => number): vo
     target.status = 'Complete'
   }
   // Its rows are never read again: what the routes show is each batch's header, their count and the errors.
-  target.batches = target.batches.map(([header]) => [header])
+  target.batches = target.batches.map(({ header }) => ({ header }))
 }
 
 /** Applies every row as Pardot's import does; a refused row is counted and kept for the errors download. */
 function runImport(state: SandboxState, target: SandboxImport): void {
-  for (const [header, ...rows] of target.batches) {
-    for (const cells of rows) {
+  for (const { header, csv } of target.batches) {
+    // Read here, not at upload: the rows live only while they are applied.
+    for (const cells of parseCsv(csv ?? '').slice(1)) {
       try {
         applyRow(state, target, header, cells)
       } catch (error) {
@@ -157,7 +159,7 @@ function cellValue(state: SandboxState, column: string, cell: string): SandboxPr
 /** The errors download: the refused rows as uploaded, with Pardot's reason in a last column `error`. */
 export function errorsCsv(target: SandboxImport): string {
   const cell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text)
-  const header = target.batches[0]?.[0] ?? []
+  const header = target.batches[0]?.header ?? []
   const lines = [[...header, 'error'], ...target.errors.map((e) => [...e.cells, e.reason])]
   return lines.map((line) => line.map(cell).join(',')).join('\r\n') + '\r\n'
 }

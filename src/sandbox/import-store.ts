@@ -11,6 +11,11 @@ export interface SandboxImportFieldOption {
   nullOverwrite?: boolean
 }
 
+export interface SandboxImportBatch {
+  header: string[]
+  csv?: string
+}
+
 export interface SandboxImport {
   id: number
   businessUnitId: string
@@ -21,8 +26,11 @@ export interface SandboxImport {
   fields?: SandboxImportFieldOption[]
   /** Rows refused while processing: the cells as uploaded, under their batch's header, and the reason. */
   errors: { header: string[]; cells: string[]; reason: string }[]
-  /** Each batch: its header and rows, as uploaded; its header alone once the import is processed. */
-  batches: string[][][]
+  /**
+   * Each batch: its header, and its file as uploaded until the import is processed. The file is kept as text and
+   * read into rows only while the import runs: waiting imports then hold a few MB of text, not a row object per line.
+   */
+  batches: SandboxImportBatch[]
   createdCount: number
   updatedCount: number
   errorCount: number

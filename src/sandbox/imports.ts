@@ -119,19 +119,19 @@ function appendBatch(state: SandboxState, target: SandboxImport, csv: string): v
   if (state.counters.count(state.counters.dailyImportBatches, target.businessUnitId) > MAX_BATCHES_PER_DAY) {
     throw new PardotFault(164, 'The daily limit of import batches (1000) has been reached')
   }
-  const file = checkFile(state, csv)
-  checkFieldOptions(file[0], target.fields)
-  checkCampaign(state, target, file[0])
-  const first = target.batches[0]?.[0]
+  const header = checkFile(state, csv)
+  checkFieldOptions(header, target.fields)
+  checkCampaign(state, target, header)
+  const first = target.batches[0]?.header
   // Code 150 is our reading: Pardot documents no code for a batch whose header differs from the import's first
   // file. It must be a final code, as resending the same file cannot succeed (160 and 164 are retried).
-  if (first && JSON.stringify(first) !== JSON.stringify(file[0])) {
+  if (first && JSON.stringify(first) !== JSON.stringify(header)) {
     throw new PardotFault(
       150,
-      `The batch's header (${file[0].join(',')}) differs from the import's (${first.join(',')})`
+      `The batch's header (${header.join(',')}) differs from the import's (${first.join(',')})`
     )
   }
-  target.batches.push(file)
+  target.batches.push({ header, csv })
   state.counters.importedBytes += Buffer.byteLength(csv)
 }
 
@@ -151,14 +151,15 @@ function parseInput(raw: string | undefined): Record<string, unknown> {
 }
 
 /** An unknown column rejects the whole file, as Pardot does; exactly one match column is allowed. */
-function checkFile(state: SandboxState, csv: string): string[][] {
+/** The file's header, once the file is checked against the size limit and the known columns. */
+function checkFile(state: SandboxState, csv: string): string[] {
   const bytes = Buffer.byteLength(csv)
   // Code 150 is our reading, as for any body too large (http.ts): Pardot documents none for an oversized file, and
   // a final code is the right one, since the same file can never pass.
   if (bytes >= MAX_FILE_BYTES) {
     throw new PardotFault(150, `The import file is ${bytes} bytes; a file must be under 10 MB (10,000,000 bytes)`, 413)
   }
-  const [header, ...rows] = parseCsv(csv)
+  const [header] = parseCsv(csv)
   if (!header) throw new PardotFault(150, 'The import file is empty')
   const matches = header.filter((name) => MATCH_COLUMNS.includes(name))
   if (matches.length !== 1) throw new PardotFault(150, 'The import file needs exactly one match column')
@@ -169,7 +170,7 @@ function checkFile(state: SandboxState, csv: string): string[][] {
       kind === 'writable' || (kind === 'custom' && state.customFields.some((f) => `${f.fieldId}__c` === name))
     if (!known) throw new PardotFault(154, `Invalid column in import file: ${name}`)
   }
-  return [header, ...rows]
+  return header
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { StringDecoder } from 'node:string_decoder'
 
 /** A refusal worded for the caller: answered with its status, never retried, never a stack trace. */
 export class RequestError extends Error {
@@ -52,21 +53,23 @@ function listenForBody(req: IncomingMessage, cap: number, sink: BodySink): void 
     sink.settle = undefined
     to?.(error, body)
   }
-  let chunks: Buffer[] = []
+  // Decoded as it comes, so a large body is never held twice more as bytes (the chunks, then one joined buffer).
+  const decoder = new StringDecoder('utf8')
+  let parts: string[] = []
   let size = 0
   const onData = (chunk: Buffer) => {
     size += chunk.length
-    if (size <= cap) return void chunks.push(chunk)
+    if (size <= cap) return void parts.push(decoder.write(chunk))
     req.off('data', onData)
     req.pause()
-    chunks = []
+    parts = []
     settle(tooLarge(cap))
   }
   req.on('data', onData)
   req.on('end', () => {
-    const body = Buffer.concat(chunks)
-    chunks = []
-    settle(undefined, body.toString('utf8'))
+    const body = parts.join('') + decoder.end()
+    parts = []
+    settle(undefined, body)
   })
   // Closed before the whole body came: the caller left (a settle after `end` changes nothing).
   req.on('close', () => req.complete || settle(new ClientGone()))
