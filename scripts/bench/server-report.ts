@@ -7,6 +7,7 @@ import {
   throughput,
   type ThroughputRun
 } from './server'
+import { bareExchangeCpu } from './http-floor'
 import { median } from './median'
 import type { ServerBenchOptions } from './options'
 
@@ -53,6 +54,7 @@ async function cpuRatioRows(repeat: number, httpEvents: number): Promise<void> {
     ['embedded', 'over HTTP, sandbox in the server process (its CPU counted)', 'in-process, Pardot stubbed', false],
     ['like for like', 'over HTTP, sandbox in its own process', 'in-process, HTTP to the same sandbox', true]
   ]
+  let stubbedInProcess = 0
   for (const [name, httpLabel, inLabel, ownSandbox] of rows) {
     const http: number[] = []
     const inProcess: number[] = []
@@ -66,10 +68,25 @@ async function cpuRatioRows(repeat: number, httpEvents: number): Promise<void> {
       }
     }
     const ratio = median(http) / median(inProcess)
+    if (!ownSandbox) stubbedInProcess = median(inProcess)
     console.log(
       `${name.padEnd(13)} | ${httpLabel} ${median(http).toFixed(0)} CPU-µs/call (runs ${http.map(Math.round).join(', ')}) | ${inLabel} ${median(inProcess).toFixed(0)} CPU-µs/event (runs ${inProcess.map(Math.round).join(', ')}) | ${ratio.toFixed(2)}×`
     )
   }
+  await httpFloorRow(repeat, httpEvents, stubbedInProcess)
+}
+
+/**
+ * The floor under the embedded ratio: one bare HTTP exchange (a `node:http` server answering the engine's fetch, one
+ * process). The embedded path pays one for its sandbox leg, and the server side of the caller's request besides.
+ */
+async function httpFloorRow(repeat: number, httpEvents: number, inProcess: number): Promise<void> {
+  const runs: number[] = []
+  for (let r = 0; r < repeat; r++) runs.push(await bareExchangeCpu(httpEvents))
+  const floor = median(runs)
+  console.log(
+    `floor         | one bare HTTP exchange (node:http server + the engine's fetch, one process) ${floor.toFixed(0)} CPU-µs (runs ${runs.map(Math.round).join(', ')}) | (in-process + one exchange) ÷ in-process ${((inProcess + floor) / inProcess).toFixed(2)}×, before the caller's own request`
+  )
 }
 
 /** Peak RSS above idle for one 100,000-event call, with the embedded sandbox (npm start) and without it. */

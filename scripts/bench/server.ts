@@ -5,11 +5,11 @@
  * not the server's, and no run pays for the heap of the one before. Loopback and the embedded sandbox only.
  */
 import { fork } from 'node:child_process'
-import { dirname, join } from 'node:path'
 import type { SandboxStats } from '../../src/sandbox'
 import { measureInChild } from './cpu'
 import { peakMb, peakRss, batchCallBody } from '../rss'
 import { benchIdentify } from './identify'
+import { engineTransport } from './http-floor'
 
 const CHILD_FLAG = '--server-child'
 
@@ -125,20 +125,19 @@ export async function inProcessCpuPerEvent(events: number, pardot?: ServerChild)
   return 1e6 / (await measureInChild('ours', false, events, pardot?.url))
 }
 
-/** actions-core's fetch module (its default export is read at call time), as `scripts/segment.ts` finds it. */
-function engineTransport(): { default: (request: Request) => Promise<unknown>; Request: typeof Request } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(join(dirname(require.resolve('@segment/actions-core')), 'fetch')) as ReturnType<typeof engineTransport>
-}
-
 /** Sends the engine's requests for `from` (this server's embedded sandbox) to `to` (a sandbox in another process). */
 function forwardPardot(from: string, to: string): void {
   const transport = engineTransport()
   const send = transport.default
-  transport.default = (request) =>
-    send(
-      request.url.startsWith(`${from}/`) ? new transport.Request(to + request.url.slice(from.length), request) : request
+  transport.default = (input, init) => {
+    const request = input as Request
+    return send(
+      request.url.startsWith(`${from}/`)
+        ? new transport.Request(to + request.url.slice(from.length), request)
+        : request,
+      init
     )
+  }
 }
 
 /**

@@ -127,6 +127,18 @@ type Lifted = RequestOptions & Pick<HookOptions, 'slowAfterMs'>
 /** A request's own timeout (the engine's default when it names none). */
 const timeoutOf = (options: HookOptions) => (typeof options.timeout === 'number' ? options.timeout : DEFAULT_TIMEOUT_MS)
 
+/**
+ * The timeout the extension gives a request that names none: the ceiling, plus a millisecond that marks it as the
+ * extension's, so a request naming the ceiling itself is still told apart (its own timeout is when it is slow).
+ */
+const defaultTimeout = (policy: SlowPardotPolicy) => policy.ceilingMs + 1
+
+/** When the caller hears a request is slow: at its own timeout, or the engine's default when it named none. */
+function slowAfter(options: HookOptions, policy: SlowPardotPolicy): number {
+  if (options.timeout === defaultTimeout(policy)) return DEFAULT_TIMEOUT_MS
+  return options.slowAfterMs ?? timeoutOf(options)
+}
+
 /** Runs an attempt's work with its requests watched. */
 export function watched<T>(watch: AttemptWatch, work: () => Promise<T>): Promise<T> {
   return attempts.run(watch, work)
@@ -154,15 +166,20 @@ export function watchRequests<S>(
       const base: Hooked = extend?.(data) ?? {}
       const hooked: Hooked = {
         ...base,
+        // In an attempt, a request that names no timeout gets the ceiling from here, not from a hook: options a hook
+        // returns make the engine build the whole request again, which costs as much as building it.
+        ...(attempts.getStore() ? { timeout: defaultTimeout(policy) } : {}),
         headers: { ...base.headers, ...headers },
         beforeRequest: [
           ...(base.beforeRequest ?? []),
           // Before the slot: an options change makes the engine build the request again (body serialised anew).
+          // Only a request that names a timeout under the ceiling needs it; the rest got the ceiling from the
+          // extension (below).
           (options) => {
             if (!attempts.getStore()) return
             const timeout = timeoutOf(options)
-            if (typeof options.timeout === 'number' && timeout >= policy.ceilingMs) return
-            return { timeout: Math.max(timeout, policy.ceilingMs), slowAfterMs: timeout }
+            if (timeout >= policy.ceilingMs) return
+            return { timeout: policy.ceilingMs, slowAfterMs: timeout }
           },
           async (options) => {
             const watch = attempts.getStore()
@@ -171,7 +188,7 @@ export function watchRequests<S>(
             // refresh goes to Salesforce's login host, not Pardot's API, so it takes none: queued behind requests that
             // all carry the expired token, it would leave each of them to be answered 401.
             if (!isTokenRefresh(options.body)) await watch.acquire()
-            watch.sent(options.slowAfterMs ?? timeoutOf(options))
+            watch.sent(slowAfter(options, policy))
             // Options only when the token changed while the request waited: rebuilding it would hold the slot longer.
             const fresh = freshToken(options.headers, watch.hooks.token?.())
             return fresh.headers ? fresh : undefined
