@@ -4,12 +4,12 @@
  * figure is the engine plus our mapping, validation and request building.
  */
 import { Destination, Response, type DestinationDefinition, type JSONObject } from '@segment/actions-core'
-import { fork } from 'node:child_process'
 import ours, { createPardotDestination } from '../../src/destinations/pardot'
 import { localHosts } from '../../src/server/local-hosts'
 import { SANDBOX_DEFAULTS } from '../../src/sandbox'
 import { defaultMapping, segmentPardot, withStubbedPardot } from '../segment'
 import { benchIdentify } from './identify'
+import { numberFromChild } from './child'
 
 async function stubbedPardot(request: Request): Promise<Response> {
   await request.text()
@@ -57,18 +57,7 @@ export function measureInChild(
   events: number,
   sandboxUrl = ''
 ): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, [CHILD_FLAG, which, String(segmentMappingOnly), String(events), sandboxUrl], {
-      execArgv: ['-r', 'ts-node/register/transpile-only'],
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc']
-    })
-    let out = ''
-    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))
-    child.on('error', reject)
-    child.on('exit', (code) =>
-      code === 0 ? resolve(Number(out.trim().split('\n').pop())) : reject(new Error(`measurement exited ${code}`))
-    )
-  })
+  return numberFromChild(__filename, [CHILD_FLAG, which, String(segmentMappingOnly), String(events), sandboxUrl])
 }
 
 const CHILD_FLAG = '--cpu-child'

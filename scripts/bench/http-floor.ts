@@ -4,11 +4,11 @@
  * over-HTTP figure pays this for its sandbox leg, plus one more server side for the caller's request, whatever the
  * server itself does: the floor its CPU ratio is read against.
  */
-import { fork } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
 import { benchIdentify } from './identify'
+import { numberFromChild } from './child'
 
 /** actions-core's fetch module (its default export is read at call time), as `scripts/segment.ts` finds it. */
 export function engineTransport(): { default: typeof fetch; Request: typeof Request } {
@@ -20,18 +20,7 @@ const CHILD_FLAG = '--http-floor-child'
 
 /** CPU-µs per bare exchange, measured in a fresh process. */
 export function bareExchangeCpu(exchanges: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, [CHILD_FLAG, String(exchanges)], {
-      execArgv: ['-r', 'ts-node/register/transpile-only'],
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc']
-    })
-    let out = ''
-    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))
-    child.on('error', reject)
-    child.on('exit', (code) =>
-      code === 0 ? resolve(Number(out.trim().split('\n').pop())) : reject(new Error(`measurement exited ${code}`))
-    )
-  })
+  return numberFromChild(__filename, [CHILD_FLAG, String(exchanges)])
 }
 
 async function measure(exchanges: number): Promise<number> {
