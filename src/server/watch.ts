@@ -128,10 +128,11 @@ type Lifted = RequestOptions & Pick<HookOptions, 'slowAfterMs'>
 const timeoutOf = (options: HookOptions) => (typeof options.timeout === 'number' ? options.timeout : DEFAULT_TIMEOUT_MS)
 
 /**
- * The timeout the extension gives a request that names none: the ceiling, plus a millisecond that marks it as the
- * extension's, so a request naming the ceiling itself is still told apart (its own timeout is when it is slow).
+ * The timeout the extension gives a request that names none: the ceiling (or the engine's default, if that is
+ * longer, as the lift never shortens a timeout), plus a millisecond that marks it as the extension's, so a request
+ * naming that timeout itself is still told apart (its own timeout is when it is slow).
  */
-const defaultTimeout = (policy: SlowPardotPolicy) => policy.ceilingMs + 1
+const defaultTimeout = (policy: SlowPardotPolicy) => Math.max(policy.ceilingMs, DEFAULT_TIMEOUT_MS) + 1
 
 /** When the caller hears a request is slow: at its own timeout, or the engine's default when it named none. */
 function slowAfter(options: HookOptions, policy: SlowPardotPolicy): number {
@@ -173,8 +174,7 @@ export function watchRequests<S>(
         beforeRequest: [
           ...(base.beforeRequest ?? []),
           // Before the slot: an options change makes the engine build the request again (body serialised anew).
-          // Only a request that names a timeout under the ceiling needs it; the rest got the ceiling from the
-          // extension (below).
+          // Only a request that names a timeout under the ceiling needs it; one that names none has the extension's.
           (options) => {
             if (!attempts.getStore()) return
             const timeout = timeoutOf(options)
