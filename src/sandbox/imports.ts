@@ -150,8 +150,10 @@ function parseInput(raw: string | undefined): Record<string, unknown> {
   return input as Record<string, unknown>
 }
 
-/** An unknown column rejects the whole file, as Pardot does; exactly one match column is allowed. */
-/** The file's header, once the file is checked against the size limit and the known columns. */
+/**
+ * The file's header, once the file is checked against the size limit and its columns: an unknown column rejects the
+ * whole file, as Pardot does, and exactly one match column is allowed.
+ */
 function checkFile(state: SandboxState, csv: string): string[] {
   const bytes = Buffer.byteLength(csv)
   // Code 150 is our reading, as for any body too large (http.ts): Pardot documents none for an oversized file, and
