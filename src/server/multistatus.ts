@@ -1,6 +1,5 @@
 import type { Result } from '@segment/actions-core'
-import { isRetryableStatus } from '../destinations/pardot/retryable-status'
-import type { EventOutcome } from './outcomes'
+import { retryableFailure, type EventOutcome } from './outcomes'
 
 /** An event accepted in an import Pardot had not finished within the Import Wait (see import-follower.ts). */
 export interface PendingImport {
@@ -34,7 +33,7 @@ export function fromMultistatus(results: Result[]): EventOutcome[] {
             status: entry.status,
             code: entry.errortype,
             message: entry.errormessage ?? '',
-            retryable: isRetryableStatus(entry.status)
+            retryable: retryableFailure(entry.status, entry.errortype)
           }
         }
   })

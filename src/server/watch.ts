@@ -73,13 +73,15 @@ export class AttemptWatch {
     }, timeoutMs)
   }
 
-  answered(response?: unknown): void {
+  answered(response?: unknown, tokenRefresh = false): void {
     clearTimeout(this.timer)
     this.open = false
     this.hooks.answered?.(response)
     // A 401 keeps its slot through the token refresh to the repeated request (as the engine does it, at once):
     // given back, it would let queued requests carrying the same expired token out, each to be answered 401 too.
-    if ((response as { status?: unknown } | undefined)?.status !== 401) this.free()
+    // The refresh's own answer keeps it too: the repeat would otherwise queue again, and a quota pause or a long
+    // line could outlast the new token.
+    if (!tokenRefresh && (response as { status?: unknown } | undefined)?.status !== 401) this.free()
   }
 
   /** Once the attempt's work has ended: how much longer its slot must count as in use. */
@@ -197,7 +199,8 @@ export function watchRequests<S>(
         // Runs once the answer's body is read (the engine's own hooks come first): Pardot is done with it.
         afterResponse: [
           ...(base.afterResponse ?? []),
-          (_request, _options, response) => attempts.getStore()?.answered(response)
+          (_request, options, response) =>
+            attempts.getStore()?.answered(response, isTokenRefresh((options as HookOptions | undefined)?.body))
         ]
       }
       return hooked
