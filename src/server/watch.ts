@@ -15,6 +15,9 @@ export interface SlowPardotPolicy {
 
 export const DEFAULT_SLOW_PARDOT: SlowPardotPolicy = { ceilingMs: 60_000, penaltyMs: 120_000 }
 
+/** How long a slot kept by a 401 waits for the refresh or the repeat that should follow at once. */
+export const UNCLAIMED_401_MS = 50
+
 /** actions-core's own default request timeout, when a request names none. */
 const DEFAULT_TIMEOUT_MS = 10_000
 
@@ -49,6 +52,8 @@ export class AttemptWatch {
   private open = false
   /** The slot held by the request in flight, or by one that failed without an answer (until `settle`). */
   private release?: () => void
+  /** Gives back a slot a 401 kept, when no refresh or repeat came to use it (the action swallowed the 401). */
+  private unclaimed?: NodeJS.Timeout
 
   constructor(
     private readonly onSlow: (timeoutMs: number) => void,
@@ -58,12 +63,14 @@ export class AttemptWatch {
   /** Takes a slot for the next request, unless one is still held by a request that ended without an answer. */
   async acquire(): Promise<void> {
     if (this.abandoned) throw new Error('This attempt was already reported as timed out; nothing more is sent.')
+    clearTimeout(this.unclaimed)
     if (!this.release && this.hooks.take) this.release = await this.hooks.take()
   }
 
   sent(timeoutMs: number): void {
     if (this.abandoned) throw new Error('This attempt was already reported as timed out; nothing more is sent.')
     clearTimeout(this.timer)
+    clearTimeout(this.unclaimed)
     this.sentAt = Date.now()
     this.open = true
     this.hooks.sent?.()
@@ -81,7 +88,12 @@ export class AttemptWatch {
     // given back, it would let queued requests carrying the same expired token out, each to be answered 401 too.
     // The refresh's own answer keeps it too: the repeat would otherwise queue again, and a quota pause or a long
     // line could outlast the new token.
-    if (!tokenRefresh && (response as { status?: unknown } | undefined)?.status !== 401) this.free()
+    if (tokenRefresh) return
+    if ((response as { status?: unknown } | undefined)?.status !== 401) return this.free()
+    // The engine sends the refresh straight after the 401 (promise continuations, no timer, no I/O before it). An
+    // action that swallows a 401 (a poll of an import) sends nothing: the slot goes back instead of being held
+    // through its sleep until its next poll.
+    this.unclaimed = setTimeout(() => this.free(), UNCLAIMED_401_MS)
   }
 
   /** Once the attempt's work has ended: how much longer its slot must count as in use. */
@@ -101,6 +113,7 @@ export class AttemptWatch {
   }
 
   private free(): void {
+    clearTimeout(this.unclaimed)
     const release = this.release
     this.release = undefined
     release?.()

@@ -1,7 +1,8 @@
 import { startLocalServer, type LocalServer } from '../app'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
 import type { DeliveryReport } from '../deliver'
-import { AttemptWatch } from '../watch'
+import { ConcurrencyLimiter } from '../limiter'
+import { AttemptWatch, UNCLAIMED_401_MS } from '../watch'
 
 /**
  * Pardot slower than the request timeout (actions-core's 10 s): a request that timed out is still being worked on,
@@ -74,6 +75,45 @@ describe('AttemptWatch', () => {
     cut.sent(10_000)
     jest.advanceTimersByTime(60_000)
     expect(cut.holdFor(policy)).toBe(60_000)
+  })
+})
+
+describe('AttemptWatch after a 401', () => {
+  beforeEach(() => jest.useFakeTimers())
+  afterEach(() => jest.useRealTimers())
+
+  /** A watch whose slots come from a limiter of one slot. */
+  const watchWithOneSlot = () => {
+    const limiter = new ConcurrencyLimiter(1)
+    return { limiter, watch: new AttemptWatch(jest.fn(), { take: () => limiter.take(BU) }) }
+  }
+
+  it('keeps the slot for the refresh and the repeat that follow at once, and frees it after the answer', async () => {
+    const { limiter, watch } = watchWithOneSlot()
+    await watch.acquire()
+    watch.sent(10_000)
+    watch.answered({ status: 401 })
+    watch.sent(10_000) // the token refresh (it takes no slot of its own)
+    watch.answered({ status: 200 }, true)
+    jest.advanceTimersByTime(UNCLAIMED_401_MS * 10)
+    expect(limiter.inFlight(BU)).toBe(1)
+    await watch.acquire() // the repeat, in the slot the 401 kept
+    watch.sent(10_000)
+    watch.answered({ status: 201 })
+    expect(limiter.inFlight(BU)).toBe(0)
+  })
+
+  it('gives the slot back when nothing follows the 401 (an import poll that swallows it and sleeps)', async () => {
+    const { limiter, watch } = watchWithOneSlot()
+    await watch.acquire()
+    watch.sent(10_000)
+    watch.answered({ status: 401 })
+    expect(limiter.inFlight(BU)).toBe(1)
+    jest.advanceTimersByTime(UNCLAIMED_401_MS)
+    expect(limiter.inFlight(BU)).toBe(0)
+    // The next poll takes a slot again, as any request does.
+    await watch.acquire()
+    expect(limiter.inFlight(BU)).toBe(1)
   })
 })
 
