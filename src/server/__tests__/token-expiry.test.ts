@@ -81,6 +81,17 @@ const credentials = (): Credentials => ({
 })
 const identify = (email: string) => ({ type: 'identify', userId: 'u1', traits: { email } }) as unknown as SegmentEvent
 
+/** One identify event for ann@example.com through the server's delivery, with the tests' retry policy. */
+const deliverAnn = (definition: Parameters<typeof deliver>[0]) =>
+  deliver(definition, {
+    slug: 'prospects',
+    payload: identify('ann@example.com'),
+    settings,
+    useDefaultMappings: true,
+    credentials: credentials(),
+    retry
+  })
+
 describe('an access token that expires during a call', () => {
   it('sends the repeat after a refresh in the slot its 401 held, even when the business unit is paused meanwhile', async () => {
     const limiter = new ConcurrencyLimiter(5)
@@ -102,14 +113,7 @@ describe('an access token that expires during a call', () => {
 
   it('reports an event retryable when Pardot still refuses the refreshed token', async () => {
     const definition = await startFake({ accepts: () => false })
-    const report = await deliver(definition, {
-      slug: 'prospects',
-      payload: identify('ann@example.com'),
-      settings,
-      useDefaultMappings: true,
-      credentials: credentials(),
-      retry
-    })
+    const report = await deliverAnn(definition)
     // The engine refreshed again after the second 401: the next attempt starts with a new token.
     expect(fake.seen).toEqual([
       'POST upsertLatestByEmail expired',
@@ -146,14 +150,7 @@ describe('an access token that expires during a call', () => {
     const definition = await startFake({
       refresh: (res) => send(res, 400, { error: 'invalid_grant', error_description: 'expired access/refresh token' })
     })
-    const report = await deliver(definition, {
-      slug: 'prospects',
-      payload: identify('ann@example.com'),
-      settings,
-      useDefaultMappings: true,
-      credentials: credentials(),
-      retry
-    })
+    const report = await deliverAnn(definition)
     expect(report.error).toMatchObject({ status: 401, code: 'REFRESH_TOKEN_EXPIRED', retryable: false })
     expect(report.error?.message).toContain('reconnect the destination')
   })
