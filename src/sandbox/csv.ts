@@ -1,5 +1,8 @@
-/** RFC 4180 CSV, as Pardot's importer reads it: quoted cells may hold commas, quotes and line breaks. */
-export function parseCsv(text: string): string[][] {
+/**
+ * RFC 4180 CSV, as Pardot's importer reads it: quoted cells may hold commas, quotes and line breaks. Reading stops after
+ * `maxRows` rows (a header alone need not read the file).
+ */
+export function parseCsv(text: string, maxRows = Infinity): string[][] {
   const rows: string[][] = []
   let row: string[] = []
   let cell = ''
@@ -20,6 +23,7 @@ export function parseCsv(text: string): string[][] {
       if (c === '\r' && text[i + 1] === '\n') i++
       row.push(cell)
       rows.push(row)
+      if (rows.length >= maxRows) return rows
       row = []
       cell = ''
     } else cell += c

@@ -76,8 +76,9 @@ function end(state: SandboxState, target: SandboxImport, roll: () => number): vo
 /** Applies every row as Pardot's import does; a refused row is counted and kept for the errors download. */
 function runImport(state: SandboxState, target: SandboxImport): void {
   for (const { header, csv } of target.batches) {
-    // Read here, not at upload: the rows live only while they are applied.
-    for (const cells of parseCsv(csv ?? '').slice(1)) {
+    // Read here, not at upload: the rows live only while they are applied. The first is the header.
+    const [, ...rows] = parseCsv(csv ?? '')
+    for (const cells of rows) {
       try {
         applyRow(state, target, header, cells)
       } catch (error) {

@@ -161,7 +161,8 @@ function checkFile(state: SandboxState, csv: string): string[] {
   if (bytes >= MAX_FILE_BYTES) {
     throw new PardotFault(150, `The import file is ${bytes} bytes; a file must be under 10 MB (10,000,000 bytes)`, 413)
   }
-  const [header] = parseCsv(csv)
+  // The header alone: the rows are read when the import runs.
+  const [header] = parseCsv(csv, 1)
   if (!header) throw new PardotFault(150, 'The import file is empty')
   const matches = header.filter((name) => MATCH_COLUMNS.includes(name))
   if (matches.length !== 1) throw new PardotFault(150, 'The import file needs exactly one match column')

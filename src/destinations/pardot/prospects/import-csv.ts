@@ -50,8 +50,6 @@ export function mergeByEmail(inputs: (RowInput | undefined)[]): MergedRow[][] {
   /** Per email and Search Deleted Prospects value, the row later events merge into, and its wave. */
   const open = new Map<string, MergedRow>()
   const openWave = new Map<string, number>()
-  /** Rows already copied from their input: a row is copied only when a later event merges into it. */
-  const owned = new Set<ImportRow>()
   const place = (wave: number, merged: MergedRow, emails: string[]) => {
     ;(waves[wave] ??= []).push(merged)
     for (const email of emails) lastWave.set(email, Math.max(wave, lastWave.get(email) ?? -1))
@@ -73,10 +71,8 @@ export function mergeByEmail(inputs: (RowInput | undefined)[]): MergedRow[][] {
     const target = open.get(key)
     const after = barrier.get(match) ?? -1
     if (target && (openWave.get(key) ?? -1) > after) {
-      if (!owned.has(target.row)) {
-        target.row = { ...target.row }
-        owned.add(target.row)
-      }
+      // Copied from its input only when a first later event merges into it: the input's row stays as it was.
+      if (target.events.length === 1) target.row = { ...target.row }
       Object.assign(target.row, row)
       target.events.push(index)
       return
