@@ -52,11 +52,17 @@ export function defaultMapping(definition: DestinationDefinition<unknown>, segme
  * actions-core sends every request through its fetch module's default export, read at call time. Answering there
  * keeps sockets and HTTP interceptors (nock alone costs more than the action) out of the figures.
  */
+/** actions-core's fetch module: the engine reads its default export at call time, so replacing it takes effect. */
+export interface EngineTransport {
+  default: (input: Request | string, init?: RequestInit) => Promise<Response>
+  Request: typeof Request
+}
+
 // The package's exports map hides the module, so it is loaded by its file path next to the entry point.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const transport = require(join(dirname(require.resolve('@segment/actions-core')), 'fetch')) as {
-  default: (request: Request) => Promise<unknown>
-}
+const transport = require(join(dirname(require.resolve('@segment/actions-core')), 'fetch')) as EngineTransport
+
+export const engineTransport = (): EngineTransport => transport
 
 /** Runs `work` with every request the engine makes answered by `answer`, then restores the real transport. */
 export async function withStubbedPardot<T>(
@@ -64,7 +70,8 @@ export async function withStubbedPardot<T>(
   work: () => Promise<T>
 ): Promise<T> {
   const realFetch = transport.default
-  transport.default = answer
+  // The engine always hands its fetch a Request.
+  transport.default = answer as EngineTransport['default']
   try {
     return await work()
   } finally {

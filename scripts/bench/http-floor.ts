@@ -6,15 +6,9 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { dirname, join } from 'node:path'
 import { benchIdentify } from './identify'
+import { engineTransport } from '../segment'
 import { numberFromChild } from './child'
-
-/** actions-core's fetch module (its default export is read at call time), as `scripts/segment.ts` finds it. */
-export function engineTransport(): { default: typeof fetch; Request: typeof Request } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(join(dirname(require.resolve('@segment/actions-core')), 'fetch')) as ReturnType<typeof engineTransport>
-}
 
 const CHILD_FLAG = '--http-floor-child'
 

@@ -9,7 +9,7 @@ import type { SandboxStats } from '../../src/sandbox'
 import { measureInChild } from './cpu'
 import { peakMb, peakRss, batchCallBody } from '../rss'
 import { benchIdentify } from './identify'
-import { engineTransport } from './http-floor'
+import { engineTransport } from '../segment'
 
 const CHILD_FLAG = '--server-child'
 
@@ -130,6 +130,7 @@ function forwardPardot(from: string, to: string): void {
   const transport = engineTransport()
   const send = transport.default
   transport.default = (input, init) => {
+    // The engine always hands its fetch a Request.
     const request = input as Request
     return send(
       request.url.startsWith(`${from}/`)
