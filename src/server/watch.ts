@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { subscribe } from 'node:diagnostics_channel'
+import type { ClientRequest, IncomingMessage } from 'node:http'
 import type { DecoratedResponse, DestinationDefinition, RequestOptions } from '@segment/actions-core'
 import type { EventOutcome } from './outcomes'
 
@@ -54,6 +56,8 @@ export class AttemptWatch {
   private release?: () => void
   /** Gives back a slot a 401 kept, when no refresh or repeat came to use it (the action swallowed the 401). */
   private unclaimed?: NodeJS.Timeout
+  /** The request being sent holds a slot (a token refresh takes none): its 2xx answer frees it on the wire. */
+  private freesOnWire = false
 
   constructor(
     private readonly onSlow: (timeoutMs: number) => void,
@@ -67,12 +71,14 @@ export class AttemptWatch {
     if (!this.release && this.hooks.take) this.release = await this.hooks.take()
   }
 
-  sent(timeoutMs: number): void {
+  /** `slotted`: the request holds a slot (everything but a token refresh). */
+  sent(timeoutMs: number, slotted = true): void {
     if (this.abandoned) throw new Error('This attempt was already reported as timed out; nothing more is sent.')
     clearTimeout(this.timer)
     clearTimeout(this.unclaimed)
     this.sentAt = Date.now()
     this.open = true
+    this.freesOnWire = slotted
     this.hooks.sent?.()
     this.timer = setTimeout(() => {
       this.abandoned = true
@@ -80,9 +86,27 @@ export class AttemptWatch {
     }, timeoutMs)
   }
 
+  /**
+   * The request is on the wire (node's HTTP client starts it). A 2xx answer gives its slot back once its last byte is
+   * in, before the engine reads it: Pardot is done with it, and the next request in line goes out in the same turn
+   * of the event loop instead of after the engine's work on this answer. Any other answer keeps the slot until the
+   * engine has read it (`answered`): a 401 keeps it through the refresh, a code 122 pauses the business unit first.
+   */
+  onWire(request: ClientRequest): void {
+    if (!this.freesOnWire) return
+    this.freesOnWire = false
+    const release = this.release
+    request.once('response', (res: IncomingMessage) => {
+      const status = res.statusCode ?? 0
+      // Only this request's slot: by the time its answer ends, the attempt may hold another.
+      if (status >= 200 && status < 300) res.once('end', () => this.release === release && this.free())
+    })
+  }
+
   answered(response?: unknown, tokenRefresh = false): void {
     clearTimeout(this.timer)
     this.open = false
+    this.freesOnWire = false
     this.hooks.answered?.(response)
     // A 401 keeps its slot through the token refresh to the repeated request (as the engine does it, at once):
     // given back, it would let queued requests carrying the same expired token out, each to be answered 401 too.
@@ -121,6 +145,12 @@ export class AttemptWatch {
 }
 
 const attempts = new AsyncLocalStorage<AttemptWatch>()
+
+// Node's HTTP client announces each request it starts, in the async context of the code that made it: the attempt
+// whose hooks took the slot. (Requests made outside an attempt have no store and are left alone.)
+subscribe('http.client.request.start', (message) => {
+  attempts.getStore()?.onWire((message as { request: ClientRequest }).request)
+})
 
 /** The request client takes hooks in extension options too, though `RequestExtension`'s type leaves them out. */
 type Hooked = RequestOptions & {
@@ -202,8 +232,9 @@ export function watchRequests<S>(
             // The slot is taken here, once the engine has built the request, so it covers the request alone. A token
             // refresh goes to Salesforce's login host, not Pardot's API, so it takes none: queued behind requests that
             // all carry the expired token, it would leave each of them to be answered 401.
-            if (!isTokenRefresh(options.body)) await watch.acquire()
-            watch.sent(slowAfter(options, policy))
+            const refresh = isTokenRefresh(options.body)
+            if (!refresh) await watch.acquire()
+            watch.sent(slowAfter(options, policy), !refresh)
             // Options only when the token changed while the request waited: rebuilding it would hold the slot longer.
             const fresh = freshToken(options.headers, watch.hooks.token?.())
             return fresh.headers ? fresh : undefined
