@@ -74,7 +74,7 @@ export class ApiGate {
       const fault = rollFault(this.roll, options.faults)
       if (fault) counters.injected[fault]++
       if (fault === 'slow') await delay(options.faults.slowMs ?? 2000)
-      else if (options.latencyMs > 0) await delay(options.latencyMs)
+      else if (options.latencyMs > 0) await waitLatency(options.latencyMs, info.receivedAt)
       // The registry's internal error, in its words; HTTP 500, the plain status for it (which one Pardot sends is
       // not documented: the client retries any 5xx).
       if (fault === '5xx') throw new PardotFault(183, INTERNAL_ERROR, 500)
@@ -85,4 +85,17 @@ export class ApiGate {
       counters.count(counters.inFlight, bu, -1)
     }
   }
+}
+
+/**
+ * Waits until `latencyMs` after the call arrived, so the time since (reading its body, the checks) is part of its
+ * latency, not added to it: the caller gets its answer `latencyMs` after sending, never sooner. Node's timers
+ * count whole milliseconds from the event loop's last reading of the clock, so one may fire a little early (about
+ * one call in five, by under a millisecond): the rest is waited out a turn of the event loop at a time.
+ */
+async function waitLatency(latencyMs: number, receivedAt = performance.now()): Promise<void> {
+  const until = receivedAt + latencyMs
+  const left = until - performance.now()
+  if (left > 0) await delay(Math.ceil(left))
+  while (performance.now() < until) await new Promise((resolve) => setImmediate(resolve))
 }

@@ -36,6 +36,8 @@ export interface RequestInfo {
   params: Record<string, string>
   rawBody: string
   json(): unknown
+  /** When the request arrived (`performance.now()`): a call's latency counts from then, as a caller sees it. */
+  receivedAt?: number
 }
 
 export type Handler = (request: RequestInfo) => Reply | Promise<Reply>

@@ -29,6 +29,12 @@ import { SandboxState } from './state'
 export { SANDBOX_DEFAULTS, type SandboxOptions, type FaultOptions }
 export type { SandboxStats }
 
+/** Whether a path belongs to the sandbox, wherever it runs (in the caller's thread or its own, see thread.ts). */
+export function sandboxOwns(pathname: string): boolean {
+  const { path } = splitHost(pathname, 'pi.pardot.com')
+  return /^\/(api|services|sandbox)\//.test(path)
+}
+
 /**
  * An in-memory stand-in for Salesforce OAuth and Pardot API v5, as far as the destination uses them (docs/sandbox.md).
  * Paths may carry the host they stand for: `/pi.demo.pardot.com/api/v5/…`, `/test.salesforce.com/services/…`.
@@ -57,8 +63,7 @@ export class PardotSandbox {
 
   /** Whether a path belongs to the sandbox (the local server sends the rest to the destination). */
   owns(pathname: string): boolean {
-    const { path } = splitHost(pathname, 'pi.pardot.com')
-    return /^\/(api|services|sandbox)\//.test(path)
+    return sandboxOwns(pathname)
   }
 
   configure(change: Partial<SandboxOptions>): void {
@@ -94,6 +99,7 @@ export class PardotSandbox {
     res: ServerResponse,
     limits: { maxBodyBytes?: number } = {}
   ): Promise<void> => {
+    const receivedAt = performance.now()
     const url = new URL(req.url ?? '/', 'http://sandbox')
     const { host, path } = splitHost(url.pathname, 'pi.pardot.com')
     let rawBody: string
@@ -113,6 +119,7 @@ export class PardotSandbox {
       headers: req.headers,
       params: {},
       rawBody,
+      receivedAt,
       json: () => parseJsonBody(rawBody)
     }
     try {

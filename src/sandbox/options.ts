@@ -33,7 +33,10 @@ export interface SandboxOptions {
   maxConcurrent?: number
   /** API calls allowed per business unit per day before code 122. */
   dailyQuota?: number
-  /** Time every API call takes, to make concurrency observable. */
+  /**
+   * Time every API call takes, to make concurrency observable: its answer comes this long after it arrived (reading
+   * its body and the checks are part of it), never sooner, and at most about a millisecond later (Node's timers).
+   */
   latencyMs?: number
   /**
    * Refresh-token rotation, as a connected app can be set up in Salesforce: each refresh answers a new refresh

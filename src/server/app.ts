@@ -1,16 +1,22 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { PardotSandbox, SandboxOptions } from '../sandbox'
+import { PardotSandbox, type SandboxOptions } from '../sandbox'
 import { handleRequest, RequestsInFlight } from './answers'
 import type { ServerConfig } from './config'
 import type { FollowOptions, ImportFollower } from './import-follower'
 import type { RetryPolicy } from './limiter'
 import { hostForUrl } from './security'
+import { SandboxThread } from './sandbox-thread'
 import { createServerParts } from './server-parts'
 import type { SlowPardotPolicy } from './watch'
 
 export interface LocalServerOptions extends Partial<ServerConfig> {
   sandbox?: SandboxOptions
+  /**
+   * Runs the embedded sandbox on a thread of its own (`npm start` does): it then answers on its own time, as Pardot
+   * does, not queued behind the server's work (docs/local-server.md). `LocalServer.sandbox` is then not set.
+   */
+  sandboxThread?: boolean
   /** Requests in flight to Pardot per business unit (Pardot allows 5). */
   maxConcurrency?: number
   retry?: Partial<RetryPolicy>
@@ -30,7 +36,7 @@ export interface LocalServerOptions extends Partial<ServerConfig> {
 export interface LocalServer {
   url: string
   server: Server
-  /** The embedded sandbox, when the target is `sandbox`. */
+  /** The embedded sandbox, when the target is `sandbox` and it runs in this thread. */
   sandbox?: PardotSandbox
   /** Imports left pending by batches, followed in the background. */
   imports: ImportFollower
@@ -46,7 +52,7 @@ export interface LocalServer {
  * embedded Pardot sandbox on the same port. The target is operator configuration only.
  */
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
-  const parts = createServerParts(options)
+  const parts = await createServerParts(options)
   const handling = new RequestsInFlight()
   const server = createServer((req, res) => {
     handleRequest(parts, handling, req, res).catch(() => res.destroy())
@@ -59,13 +65,14 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const port = (server.address() as AddressInfo).port
   const url = `http://${hostForUrl(options.host ?? '127.0.0.1')}:${port}`
   parts.gate.listening(port)
-  // With the sandbox, the destination is aimed at this server's own address; each server has its own.
-  if (parts.sandbox) parts.definitions.aim(url)
+  // With the sandbox, the destination is aimed at it: this server's own address, or its thread's; each has its own.
+  const thread = parts.sandbox instanceof SandboxThread ? parts.sandbox : undefined
+  if (parts.sandbox) parts.definitions.aim(thread?.url ?? url)
 
   return {
     url,
     server,
-    sandbox: parts.sandbox,
+    sandbox: parts.sandbox instanceof PardotSandbox ? parts.sandbox : undefined,
     imports: parts.follower,
     close: async ({ drainMs = 0 } = {}) => {
       parts.follower.close()
@@ -73,6 +80,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
       await closed
+      await thread?.close()
     }
   }
 }

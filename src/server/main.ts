@@ -17,6 +17,8 @@ async function main() {
   const config = readConfig()
   const local = await startLocalServer({
     ...config,
+    // The embedded sandbox answers on its own thread, as Pardot does on its own machines (docs/local-server.md).
+    sandboxThread: true,
     clientId: process.env.SALESFORCE_CLIENT_ID,
     clientSecret: process.env.SALESFORCE_CLIENT_SECRET,
     log: (line) => console.error(`${new Date().toISOString()} ${line}`)
@@ -39,7 +41,7 @@ async function main() {
     `  dropdowns:       POST ${u}/<action>/<field>   (e.g. ${u}/listMembership/listId)`,
     `  pending imports: GET  ${u}/imports   (batches Pardot had not finished within Import Wait, followed to their end)`
   ]
-  if (local.sandbox) {
+  if (config.target === 'sandbox') {
     lines.push(
       `  sandbox:         GET  ${u}/sandbox/prospects · ${u}/sandbox/list-memberships · ${u}/sandbox/external-activities · ${u}/sandbox/stats`,
       `                   POST ${u}/sandbox/reset · ${u}/sandbox/config · ${u}/sandbox/expire-tokens`,

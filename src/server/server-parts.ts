@@ -1,7 +1,7 @@
 import { createRequestClient, type DestinationDefinition } from '@segment/actions-core'
 import pardot, { createPardotDestination } from '../destinations/pardot'
 import { bindHosts, type PardotEnvironments } from '../destinations/pardot/hosts'
-import { PardotSandbox } from '../sandbox'
+import { PardotSandbox, sandboxOwns } from '../sandbox'
 import type { LocalServerOptions } from './app'
 import { CredentialSource, refreshInput } from './credentials'
 import { destinationFor } from './engine'
@@ -9,14 +9,16 @@ import { createGate } from './gate'
 import { DEFAULT_FOLLOW, ImportFollower } from './import-follower'
 import { ConcurrencyLimiter, DEFAULT_RETRY, type RetryPolicy } from './limiter'
 import { localHosts } from './local-hosts'
-import { escapeControl } from './security'
+import { SandboxThread, type EmbeddedSandbox } from './sandbox-thread'
+import { escapeControl, INTERNAL_HEADER } from './security'
 import { TokenStore, withTokenStore } from './tokens'
 import { AttemptWatch, DEFAULT_SLOW_PARDOT, watched, watchRequests, type SlowPardotPolicy } from './watch'
 
 /** The pieces of one local server its routes share, built once per server. */
 export interface ServerParts {
   options: LocalServerOptions
-  sandbox?: PardotSandbox
+  /** The embedded sandbox (target `sandbox`): in this thread, or on one of its own (`sandboxThread`). */
+  sandbox?: EmbeddedSandbox
   gate: ReturnType<typeof createGate>
   definitions: ServedDefinitions
   credentials: CredentialSource
@@ -30,18 +32,21 @@ export interface ServerParts {
   log(line: string): void
 }
 
-export function createServerParts(options: LocalServerOptions): ServerParts {
+export async function createServerParts(options: LocalServerOptions): Promise<ServerParts> {
   const target = options.target ?? 'sandbox'
   // Token refreshes go through one store per server: a refresh token it exchanged is never sent again, since with
   // rotation on Salesforce would revoke the whole token family (docs/pardot-api.md, "OAuth").
   const tokens = new TokenStore()
-  const sandbox = target === 'sandbox' ? new PardotSandbox(options.sandbox) : undefined
-  const gate = createGate({ ...options, target, host: options.host ?? '127.0.0.1' }, sandbox)
+  const gate = createGate(
+    { ...options, target, host: options.host ?? '127.0.0.1' },
+    target === 'sandbox' ? { owns: sandboxOwns } : undefined
+  )
+  const log = (line: string) => options.log?.(escapeControl(line))
+  const sandbox = target === 'sandbox' ? await embeddedSandbox(options, gate, log) : undefined
   const slowPardot = { ...DEFAULT_SLOW_PARDOT, ...options.slowPardot }
   const retry = { ...DEFAULT_RETRY, ...options.retry }
   const limiter = new ConcurrencyLimiter(options.maxConcurrency ?? 5)
   const definitions = new ServedDefinitions(tokens, slowPardot, gate.ownHeaders)
-  const log = (line: string) => options.log?.(escapeControl(line))
   return {
     options,
     sandbox,
@@ -55,6 +60,17 @@ export function createServerParts(options: LocalServerOptions): ServerParts {
     limited: (settings, work) => limitedWork(limiter, retry, slowPardot, settings, work),
     log
   }
+}
+
+/** The sandbox in this thread, or started on its own; the thread takes only requests carrying the server's mark. */
+function embeddedSandbox(
+  options: LocalServerOptions,
+  gate: ReturnType<typeof createGate>,
+  log: (line: string) => void
+): Promise<EmbeddedSandbox> | EmbeddedSandbox {
+  if (!options.sandboxThread) return new PardotSandbox(options.sandbox)
+  const mark = { name: INTERNAL_HEADER, value: gate.internal }
+  return SandboxThread.start(options.sandbox ?? {}, gate.maxBody, mark, log)
 }
 
 /**

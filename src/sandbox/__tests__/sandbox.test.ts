@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import { SANDBOX_DEFAULTS, type PardotSandbox, type SandboxOptions } from '..'
 import { SandboxUnderTest, type Call } from './harness'
 
@@ -206,6 +207,32 @@ describe('limits like Pardot', () => {
     expect(answers.filter((a) => a.body.code === 66)).toHaveLength(1)
     // The sixth arrived while five were running: the arrival peak shows it, the peak let through cannot.
     expect(sandbox.stats()).toMatchObject({ maxInFlightArrived: { [BU]: 6 }, maxInFlightAdmitted: { [BU]: 5 } })
+  })
+
+  it('answers latencyMs after a call arrives, never sooner, the time its body took to come in included', async () => {
+    await start({ latencyMs: 200 })
+    const body = JSON.stringify({ matchEmail: 'slow@example.com', prospect: { email: 'slow@example.com' } })
+    const sent = performance.now()
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${base}${UPSERT}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${SANDBOX_DEFAULTS.accessToken}`,
+          'pardot-business-unit-id': BU
+        }
+      })
+      req.on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject)
+      // Half the body now, the rest 150 ms later: the call arrived with its headers.
+      req.write(body.slice(0, 10))
+      setTimeout(() => req.end(body.slice(10)), 150)
+    })
+    const took = performance.now() - sent
+    expect(status).toBe(200)
+    expect(took).toBeGreaterThanOrEqual(200)
+    // Counted from when the body was in, it would be 350 ms or more.
+    expect(took).toBeLessThan(330)
   })
 
   it('counts requests on arrival, so one turned away for its token still shows in the arrival peak', async () => {
