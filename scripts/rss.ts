@@ -4,7 +4,7 @@
  * batch_size 100,000). Loopback and sandbox only.
  * Flags: USAGE below (`npm run rss -- --help`). The bench imports `peakRss`, so flags are read only when run.
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseNumber } from '../src/cli-flags'
@@ -66,18 +66,24 @@ function buildOnce(): void {
 }
 
 /**
- * Starts a fresh server process exactly as `npm start` does (`node dist/server/main.js`, built first), sends it
- * `body` as one call, and reads its peak RSS. Not through ts-node: its compiler would sit in the idle figure.
+ * A fresh server process exactly as `npm start` runs it (`node dist/server/main.js`, built first), once it listens.
+ * Not through ts-node: its compiler would sit in the figures. The caller kills it.
  */
-export async function peakRss(body: string, port = DEFAULT_PORT, key?: string): Promise<RssRun> {
+export async function startBuiltServer(port = DEFAULT_PORT, key?: string): Promise<ChildProcess> {
   buildOnce()
   const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'server', 'main.js'), '--port', String(port)], {
     env: { ...process.env, PARDOT_SERVER_API_KEY: key ?? '' },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   await new Promise<void>((resolve) =>
-    child.stdout.on('data', (d: Buffer) => d.includes('local server on') && resolve())
+    child.stdout?.on('data', (d: Buffer) => d.includes('local server on') && resolve())
   )
+  return child
+}
+
+/** Sends a fresh `npm start` process `body` as one call, and reads its peak RSS. */
+export async function peakRss(body: string, port = DEFAULT_PORT, key?: string): Promise<RssRun> {
+  const child = await startBuiltServer(port, key)
   const idle = peakMb(child.pid ?? 0)
   const started = Date.now()
   const res = await fetch(`http://127.0.0.1:${port}/prospects`, {

@@ -20,7 +20,7 @@ export async function serverBench({ repeat, latencies, seconds, httpEvents, port
   )
   for (const latency of latencies) {
     const runs: ThroughputRun[] = []
-    for (let r = 0; r < repeat; r++) runs.push(await throughput(latency, seconds))
+    for (let r = 0; r < repeat; r++) runs.push(await throughput(latency, seconds, port))
     const cells = [
       `${latency} ms`.padEnd(7),
       median(runs.map((x) => x.fraction))
