@@ -89,13 +89,15 @@ export class ApiGate {
 
 /**
  * Waits until `latencyMs` after the call arrived, so the time since (reading its body, the checks) is part of its
- * latency, not added to it: the caller gets its answer `latencyMs` after sending, never sooner. Node's timers
- * count whole milliseconds from the event loop's last reading of the clock, so one may fire a little early (about
- * one call in five, by under a millisecond): the rest is waited out a turn of the event loop at a time.
+ * latency, not added to it: the caller gets its answer `latencyMs` after sending, never sooner. Node's timers count
+ * whole milliseconds from the event loop's last reading of the clock, so a timer alone would answer up to a
+ * millisecond late (half of one on average, 1% of the throughput at 50 ms) or, rounded down, early: the whole
+ * milliseconds go on a timer, and the fraction left, if any, a turn of the event loop at a time (a few microseconds
+ * each; under fake timers the clock moves in whole milliseconds, so none is left).
  */
 async function waitLatency(latencyMs: number, receivedAt = performance.now()): Promise<void> {
   const until = receivedAt + latencyMs
   const left = until - performance.now()
-  if (left > 0) await delay(Math.ceil(left))
+  if (left >= 1) await delay(Math.floor(left))
   while (performance.now() < until) await new Promise((resolve) => setImmediate(resolve))
 }

@@ -35,7 +35,7 @@ export interface SandboxOptions {
   dailyQuota?: number
   /**
    * Time every API call takes, to make concurrency observable: its answer comes this long after it arrived (reading
-   * its body and the checks are part of it), never sooner, and at most about a millisecond later (Node's timers).
+   * its body and the checks are part of it), never sooner (docs/sandbox.md).
    */
   latencyMs?: number
   /**
