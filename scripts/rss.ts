@@ -75,10 +75,20 @@ export async function startBuiltServer(port = DEFAULT_PORT, key?: string): Promi
     env: { ...process.env, PARDOT_SERVER_API_KEY: key ?? '' },
     stdio: ['ignore', 'pipe', 'inherit']
   })
-  await new Promise<void>((resolve) =>
+  await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => d.includes('local server on') && resolve())
-  )
+    // Say why instead of waiting for ever: the port taken, a build that does not start.
+    child.once('exit', (code) => reject(new Error(`The server exited (code ${code}) before it listened on ${port}.`)))
+  })
   return child
+}
+
+/** Stops a server `startBuiltServer` started, once its port is free again for the next. */
+export async function stopBuiltServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGKILL')
+  await exited
 }
 
 /** Sends a fresh `npm start` process `body` as one call, and reads its peak RSS. */
@@ -93,7 +103,7 @@ export async function peakRss(body: string, port = DEFAULT_PORT, key?: string): 
   })
   const answer = await res.text()
   const peak = peakMb(child.pid ?? 0)
-  child.kill('SIGKILL')
+  await stopBuiltServer(child)
   return { peak, idle, status: res.status, answerBytes: answer.length, seconds: (Date.now() - started) / 1000 }
 }
 

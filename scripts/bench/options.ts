@@ -13,7 +13,7 @@ const USAGE = `npm run bench [-- flags]: prints every benchmark's figures (media
   --latencies 50,100,200       the sandbox's latency (ms) for the throughput runs (server)
   --server-seconds 6           how long each throughput run lasts (server)
   --http-events 3000           single-event calls per CPU-over-HTTP run (server)
-  --rss-port 3999              the port of the fresh \`npm start\` whose peak RSS is read (server)`
+  --rss-port 3999              the port of the fresh \`npm start\` processes: throughput and peak RSS (server)`
 
 const FLAGS = {
   only: { type: 'string' },

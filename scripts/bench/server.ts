@@ -7,7 +7,7 @@
 import { fork } from 'node:child_process'
 import type { SandboxStats } from '../../src/sandbox'
 import { measureInChild } from './cpu'
-import { peakMb, peakRss, batchCallBody, startBuiltServer } from '../rss'
+import { peakMb, peakRss, batchCallBody, startBuiltServer, stopBuiltServer } from '../rss'
 import { benchIdentify } from './identify'
 import { engineTransport } from '../segment'
 
@@ -89,12 +89,11 @@ export async function throughput(latencyMs: number, seconds: number, port: numbe
   const events = Math.round(ideal * seconds)
   const server = await startBuiltServer(port)
   const url = `http://127.0.0.1:${port}`
-  const post = (path: string, body: object) =>
-    fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body)
-    })
+  const post = async (path: string, body: object) => {
+    const headers = { 'content-type': 'application/json' }
+    const res = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: the run would not measure what it says.`)
+  }
   try {
     // Warm-up at no latency, so the JIT has compiled the hot paths before the clock starts: the figure is the server's
     // steady state, not its first seconds (a fresh process is 1.5-2× slower per call until then).
@@ -113,7 +112,7 @@ export async function throughput(latencyMs: number, seconds: number, port: numbe
       failed
     }
   } finally {
-    server.kill('SIGKILL')
+    await stopBuiltServer(server)
   }
 }
 

@@ -57,16 +57,20 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const server = createServer((req, res) => {
     handleRequest(parts, handling, req, res).catch(() => res.destroy())
   })
+  const thread = parts.sandbox instanceof SandboxThread ? parts.sandbox : undefined
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
+  }).catch(async (error: unknown) => {
+    // Not listening (the port is taken): the sandbox's thread goes too.
+    await thread?.close()
+    throw error
   })
   // Read once: the address is the same for every request.
   const port = (server.address() as AddressInfo).port
   const url = `http://${hostForUrl(options.host ?? '127.0.0.1')}:${port}`
   parts.gate.listening(port)
   // With the sandbox, the destination is aimed at it: this server's own address, or its thread's; each has its own.
-  const thread = parts.sandbox instanceof SandboxThread ? parts.sandbox : undefined
   if (parts.sandbox) parts.definitions.aim(thread?.url ?? url)
 
   return {

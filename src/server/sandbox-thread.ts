@@ -1,6 +1,8 @@
-import { request, type IncomingMessage, type ServerResponse } from 'node:http'
+import { request, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http'
+import { pipeline } from 'node:stream'
 import { Worker } from 'node:worker_threads'
-import { send } from '../http/reply'
+import { tooLarge } from './body'
+import { refuse } from './gate'
 import { sandboxOwns, type SandboxOptions } from '../sandbox'
 import type { SandboxThreadData, SandboxThreadReady } from '../sandbox/thread'
 
@@ -11,7 +13,15 @@ export interface EmbeddedSandbox {
 }
 
 /** Hop-by-hop headers: each connection's own, never passed on. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te'])
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+  'te',
+  'trailer'
+])
 
 /**
  * The embedded sandbox on a thread of its own (`npm start`): it answers on its own event loop, as Pardot does on its
@@ -26,6 +36,9 @@ export class SandboxThread implements EmbeddedSandbox {
     readonly url: string,
     private readonly mark: { name: string; value: string }
   ) {}
+
+  /** Why the thread no longer answers, once it stopped. */
+  private stopped?: string
 
   /**
    * Starts the thread and waits until it listens. `mark`: the header (with the server's secret) it requires on every
@@ -44,11 +57,16 @@ export class SandboxThread implements EmbeddedSandbox {
       worker.once('exit', (code) => reject(new Error(`The embedded sandbox's thread stopped (exit code ${code}).`)))
     })
     worker.removeAllListeners()
-    // Its requests then fail (connection refused) and are retried or reported retryable; the server stays up.
-    worker.on('error', (error) => log(`The embedded sandbox's thread failed: ${error.message}`))
     // The thread must not keep a stopping process alive; the server's own handles do that while it runs.
     worker.unref()
-    return new SandboxThread(worker, ready.url, mark)
+    const thread = new SandboxThread(worker, ready.url, mark)
+    worker.on('error', (error) => log(`The embedded sandbox's thread failed: ${error.message}`))
+    // Deliveries then meet a refused connection and are reported retryable; callers of its routes get this.
+    worker.once('exit', (code) => {
+      thread.stopped ??= `The embedded sandbox's thread stopped (exit code ${code}); restart the server.`
+      log(thread.stopped)
+    })
+    return thread
   }
 
   owns(pathname: string): boolean {
@@ -56,21 +74,24 @@ export class SandboxThread implements EmbeddedSandbox {
   }
 
   /** Passes a caller's request (already through the server's gate) on to the thread, and its answer back. */
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  handle(req: IncomingMessage, res: ServerResponse, { maxBodyBytes }: { maxBodyBytes?: number }): Promise<void> {
+    if (this.stopped) return Promise.resolve(refuse(res, { status: 503, message: this.stopped }))
+    const { pathname, search } = new URL(req.url ?? '/', 'http://local')
     const headers: Record<string, string | string[] | undefined> = { [this.mark.name]: this.mark.value }
     for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name)) headers[name] ??= value
-    const out = request(`${this.url}${req.url ?? '/'}`, { method: req.method, headers })
+    const out = request(`${this.url}${pathname}${search}`, { method: req.method, headers })
     out.once('response', (answer) => {
       const passed = Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name))
+      // The thread closes a connection whose body it stopped reading (413): the caller's must close too.
+      if (answer.headers.connection === 'close') passed.push(['connection', 'close'])
       res.writeHead(answer.statusCode ?? 502, Object.fromEntries(passed))
-      answer.pipe(res)
+      pipeline(answer, res, (error) => error && res.destroy())
     })
-    out.once('error', () => {
-      if (res.destroyed) return
+    out.on('error', () => {
       if (res.headersSent) return void res.destroy()
-      send(res, { status: 502, body: { message: 'The embedded sandbox did not answer.' } })
+      refuse(res, { status: 502, message: 'The embedded sandbox did not answer.' })
     })
-    req.pipe(out)
+    passBody(req, out, maxBodyBytes, () => refuse(res, tooLarge(maxBodyBytes ?? 0)))
     return new Promise<void>((resolve) =>
       res.once('close', () => {
         // The caller left before its answer was out: the thread's work is not theirs any more.
@@ -80,8 +101,9 @@ export class SandboxThread implements EmbeddedSandbox {
     )
   }
 
-  close(): Promise<number> {
-    return this.worker.terminate()
+  async close(): Promise<void> {
+    this.stopped = 'The local server is stopping.'
+    await this.worker.terminate()
   }
 }
 
@@ -98,4 +120,23 @@ function spawn(workerData: SandboxThreadData): Worker {
   if (!entry.endsWith('.ts')) return new Worker(entry, options)
   const source = `require('ts-node/register/transpile-only'); require(${JSON.stringify(entry)})`
   return new Worker(source, { ...options, eval: true })
+}
+
+/**
+ * The caller's body to the thread, stopped past the cap: a chunked body has no length for the gate to refuse up
+ * front, and the thread's own 413 could come after the server had already failed writing to it.
+ */
+function passBody(req: IncomingMessage, out: ClientRequest, cap: number | undefined, over: () => void): void {
+  let size = 0
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (cap === undefined || size <= cap) return void out.write(chunk)
+    req.removeAllListeners('data')
+    req.pause()
+    out.removeAllListeners('error')
+    out.on('error', () => undefined)
+    out.destroy()
+    over()
+  })
+  req.once('end', () => out.end())
 }

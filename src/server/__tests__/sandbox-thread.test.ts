@@ -1,4 +1,7 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { startLocalServer, type LocalServer } from '../app'
+import { SandboxThread } from '../sandbox-thread'
 import { SANDBOX_DEFAULTS } from '../../sandbox'
 import type { DeliveryReport } from '../deliver'
 
@@ -78,4 +81,46 @@ describe('the sandbox on its own thread', () => {
     local = undefined
     await expect(fetch(`${origin}/sandbox/prospects`)).rejects.toThrow()
   }, 20_000)
+})
+
+describe('the server’s port, passing calls on to the thread', () => {
+  let thread: SandboxThread | undefined
+  let front: Server | undefined
+  afterEach(async () => {
+    await new Promise((resolve) => (front ? front.close(resolve) : resolve(undefined)))
+    await thread?.close()
+    front = thread = undefined
+  })
+
+  /** The thread behind a bare server that passes every request on, with a 100-byte body cap. */
+  async function passing(): Promise<string> {
+    const started = await SandboxThread.start({}, 100, { name: 'x-mark', value: 'secret' }, () => undefined)
+    thread = started
+    front = createServer((req, res) => void started.handle(req, res, { maxBodyBytes: 100 }))
+    await new Promise<void>((resolve) => front?.listen(0, '127.0.0.1', resolve))
+    return `http://127.0.0.1:${(front.address() as AddressInfo).port}`
+  }
+
+  it('answers 413 and closes the connection for a chunked body past the cap, none of it passed on', async () => {
+    const url = await passing()
+    const chunks = [Buffer.from('{"latencyMs":'), Buffer.from(' '.repeat(200)), Buffer.from('1}')]
+    const body = new ReadableStream({ pull: (c) => (chunks.length ? c.enqueue(chunks.shift()) : c.close()) })
+    const res = await fetch(`${url}/sandbox/config`, {
+      method: 'POST',
+      headers: json,
+      body,
+      duplex: 'half'
+    } as RequestInit)
+    expect(res.status).toBe(413)
+    expect(res.headers.get('connection')).toBe('close')
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('larger than this server')
+  })
+
+  it('answers 503 with the reason once the thread is stopped', async () => {
+    const url = await passing()
+    await thread?.close()
+    const res = await fetch(`${url}/sandbox/stats`)
+    expect(res.status).toBe(503)
+    expect(await res.json()).toEqual({ ok: false, error: { status: 503, message: 'The local server is stopping.' } })
+  })
 })
