@@ -49,7 +49,8 @@ export interface LocalServer {
 
 /**
  * The destination behind routes shaped like Segment's actions CLI `serve`, plus (by default) the
- * embedded Pardot sandbox on the same port. The target is operator configuration only.
+ * embedded Pardot sandbox (its routes on the same port; in this thread, or on its own with `sandboxThread`). The
+ * target is operator configuration only.
  */
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const parts = await createServerParts(options)
