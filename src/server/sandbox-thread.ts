@@ -63,7 +63,8 @@ export class SandboxThread implements EmbeddedSandbox {
     worker.on('error', (error) => log(`The embedded sandbox's thread failed: ${error.message}`))
     // Deliveries then meet a refused connection and are reported retryable; callers of its routes get this.
     worker.once('exit', (code) => {
-      thread.stopped ??= `The embedded sandbox's thread stopped (exit code ${code}); restart the server.`
+      if (thread.stopped) return // closed by the server
+      thread.stopped = `The embedded sandbox's thread stopped (exit code ${code}); restart the server.`
       log(thread.stopped)
     })
     return thread

@@ -92,9 +92,11 @@ describe('the server’s port, passing calls on to the thread', () => {
     front = thread = undefined
   })
 
+  const logged: string[] = []
+
   /** The thread behind a bare server that passes every request on, with a 100-byte body cap. */
   async function passing(): Promise<string> {
-    const started = await SandboxThread.start({}, 100, { name: 'x-mark', value: 'secret' }, () => undefined)
+    const started = await SandboxThread.start({}, 100, { name: 'x-mark', value: 'secret' }, (l) => logged.push(l))
     thread = started
     front = createServer((req, res) => void started.handle(req, res, { maxBodyBytes: 100 }))
     await new Promise<void>((resolve) => front?.listen(0, '127.0.0.1', resolve))
@@ -122,5 +124,17 @@ describe('the server’s port, passing calls on to the thread', () => {
     const res = await fetch(`${url}/sandbox/stats`)
     expect(res.status).toBe(503)
     expect(await res.json()).toEqual({ ok: false, error: { status: 503, message: 'The local server is stopping.' } })
+  })
+
+  it('answers 503 and logs once the thread stopped on its own, saying to restart the server', async () => {
+    const url = await passing()
+    // As a crash would: the thread ends without the server closing it.
+    const worker = (thread as unknown as { worker: { terminate(): Promise<number> } }).worker
+    await worker.terminate()
+    const message = "The embedded sandbox's thread stopped (exit code 1); restart the server."
+    expect(logged).toEqual([message])
+    const res = await fetch(`${url}/sandbox/stats`)
+    expect(res.status).toBe(503)
+    expect(await res.json()).toEqual({ ok: false, error: { status: 503, message } })
   })
 })
