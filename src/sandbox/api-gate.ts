@@ -73,23 +73,42 @@ export class ApiGate {
     try {
       const fault = rollFault(this.roll, options.faults)
       if (fault) counters.injected[fault]++
-      if (fault === 'slow') await delay(options.faults.slowMs ?? 2000)
-      else if (options.latencyMs > 0) await waitLatency(options.latencyMs, info.receivedAt)
-      // The registry's internal error, in its words; HTTP 500, the plain status for it (which one Pardot sends is
-      // not documented: the client retries any 5xx).
-      if (fault === '5xx') throw new PardotFault(183, INTERNAL_ERROR, 500)
-      if (fault === '66')
-        throw new PardotFault(66, 'You have exceeded your concurrent request limit. Please wait, before trying again')
-      return await run()
+      if (fault === 'slow') {
+        await delay(options.faults.slowMs ?? 2000)
+        return await run()
+      }
+      // The call's work is done as it arrives and its answer held until its latency is up (as Pardot applies a call
+      // and then answers it): what the sandbox does is inside `latencyMs`, not added to it.
+      const done = fault ? { error: faultError(fault) } : await attempt(run)
+      if (options.latencyMs > 0) await waitLatency(options.latencyMs, info.receivedAt)
+      if ('error' in done) throw done.error
+      return done.reply
     } finally {
       counters.count(counters.inFlight, bu, -1)
     }
   }
 }
 
+/** An injected fault's error, in the registry's words. */
+function faultError(fault: '5xx' | '66'): PardotFault {
+  // HTTP 500 for code 183, the plain status for it (which one Pardot sends is not documented: the client retries any
+  // 5xx).
+  if (fault === '5xx') return new PardotFault(183, INTERNAL_ERROR, 500)
+  return new PardotFault(66, 'You have exceeded your concurrent request limit. Please wait, before trying again')
+}
+
+/** The call's answer, or what it threw, kept until the answer is due. */
+async function attempt(run: () => Reply | Promise<Reply>): Promise<{ reply: Reply } | { error: unknown }> {
+  try {
+    return { reply: await run() }
+  } catch (error) {
+    return { error }
+  }
+}
+
 /**
- * Waits until `latencyMs` after the call arrived, so the time since (reading its body, the checks) is part of its
- * latency, not added to it: the caller gets its answer `latencyMs` after sending, never sooner. Node's timers count
+ * Waits until `latencyMs` after the call arrived, so the time since (reading its body, the checks, the work) is
+ * part of its latency, not added to it: the caller gets its answer `latencyMs` after sending, never sooner. Node's timers count
  * whole milliseconds from the event loop's last reading of the clock, so a timer alone would answer up to a
  * millisecond late (half of one on average, 1% of the throughput at 50 ms) or, rounded down, early: the whole
  * milliseconds go on a timer, and the fraction left, if any, a turn of the event loop at a time (a few microseconds

@@ -34,8 +34,8 @@ export interface SandboxOptions {
   /** API calls allowed per business unit per day before code 122. */
   dailyQuota?: number
   /**
-   * Time every API call takes, to make concurrency observable: its answer comes this long after it arrived (reading
-   * its body and the checks are part of it), never sooner (docs/sandbox.md).
+   * Time every API call takes, to make concurrency observable: its work is done as it arrives and its answer comes
+   * this long after it arrived, never sooner (docs/sandbox.md).
    */
   latencyMs?: number
   /**
