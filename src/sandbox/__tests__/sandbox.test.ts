@@ -235,6 +235,17 @@ describe('limits like Pardot', () => {
     expect(took).toBeLessThan(330)
   })
 
+  it('applies a call as it arrives and answers it once its latency is up', async () => {
+    await start({ latencyMs: 300 })
+    const sent = performance.now()
+    const answer = upsert('early@example.com')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    // Stored already, though its caller has no answer yet.
+    expect(sandbox.prospects().map((p) => p.email)).toEqual(['early@example.com'])
+    expect((await answer).status).toBe(200)
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(300)
+  })
+
   it('counts requests on arrival, so one turned away for its token still shows in the arrival peak', async () => {
     await start({ latencyMs: 400 })
     const running = [upsert('a@example.com'), upsert('b@example.com')]
