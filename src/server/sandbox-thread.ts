@@ -131,7 +131,13 @@ function passBody(req: IncomingMessage, out: ClientRequest, cap: number | undefi
   let size = 0
   req.on('data', (chunk: Buffer) => {
     size += chunk.length
-    if (cap === undefined || size <= cap) return void out.write(chunk)
+    if (cap === undefined || size <= cap) {
+      // Read no faster than the thread takes it.
+      if (out.write(chunk)) return
+      req.pause()
+      out.once('drain', () => req.resume())
+      return
+    }
     req.removeAllListeners('data')
     req.pause()
     out.removeAllListeners('error')
