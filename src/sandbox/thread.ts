@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { send } from '../http/reply'
+import { sameSecret } from '../http/secret'
 import { PardotSandbox, type SandboxOptions } from '.'
 
 /**
@@ -25,14 +25,11 @@ export interface SandboxThreadReady {
   url: string
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest()
-
 function serve({ options, maxBodyBytes, mark }: SandboxThreadData): void {
   const sandbox = new PardotSandbox(options)
-  const expected = digest(mark.value)
   const server = createServer((req, res) => {
     const given = req.headers[mark.name]
-    if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
+    if (typeof given !== 'string' || !sameSecret(given, mark.value)) {
       res.setHeader('connection', 'close')
       return send(res, {
         status: 403,

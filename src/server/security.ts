@@ -1,6 +1,7 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { isIP } from 'node:net'
+import { sameSecret } from '../http/secret'
 
 /** Who may call the local server, and by which names: operator configuration only. */
 export interface CallerPolicy {
@@ -77,12 +78,10 @@ function hostParts(header: string): { name: string; port?: string } {
 
 const hostName = (header: string) => hostParts(header).name
 
-const digest = (text: string) => createHash('sha256').update(text).digest()
-
-/** Compared as digests, so the time taken tells nothing about the key, not even its length. */
+/** Compared in constant time (`sameSecret`). */
 export function keyMatches(header: string | undefined, key: string): boolean {
   const sent = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? ''
-  return timingSafeEqual(digest(sent), digest(key))
+  return sameSecret(sent, key)
 }
 
 /**
@@ -146,7 +145,7 @@ function isJson(req: IncomingMessage): boolean {
 export function callerRefusal(req: IncomingMessage, apiKey: string | undefined, internal: string): Refusal | undefined {
   if (apiKey === undefined) return undefined
   const own = req.headers[INTERNAL_HEADER]
-  if (typeof own === 'string' && timingSafeEqual(digest(own), digest(internal))) return undefined
+  if (typeof own === 'string' && sameSecret(own, internal)) return undefined
   if (keyMatches(req.headers.authorization, apiKey)) return undefined
   return { status: 401, message: 'Send the API key as "Authorization: Bearer <key>".' }
 }
