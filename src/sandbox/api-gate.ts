@@ -107,14 +107,14 @@ async function attempt(run: () => Reply | Promise<Reply>): Promise<{ reply: Repl
 }
 
 /**
- * Waits until `latencyMs` after the call arrived, so the time since (reading its body, the checks, the work) is
- * part of its latency, not added to it: the caller gets its answer `latencyMs` after sending, never sooner. Node's timers count
- * whole milliseconds from the event loop's last reading of the clock, so a timer alone would answer up to a
+ * Waits until `latencyMs` after the call arrived, so the time since (reading its body, the checks, the work) is part
+ * of its latency, not added to it: the caller gets its answer `latencyMs` after sending, never sooner. Node's timers
+ * count whole milliseconds from the event loop's last reading of the clock, so a timer alone would answer up to a
  * millisecond late (half of one on average, 1% of the throughput at 50 ms) or, rounded down, early: the whole
  * milliseconds go on a timer, and the fraction left, if any, a turn of the event loop at a time (a few microseconds
  * each; under fake timers the clock moves in whole milliseconds, so none is left).
  */
-async function waitLatency(latencyMs: number, receivedAt = performance.now()): Promise<void> {
+async function waitLatency(latencyMs: number, receivedAt: number): Promise<void> {
   const until = receivedAt + latencyMs
   const left = until - performance.now()
   if (left >= 1) await delay(Math.floor(left))

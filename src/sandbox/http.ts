@@ -37,7 +37,7 @@ export interface RequestInfo {
   rawBody: string
   json(): unknown
   /** When the request arrived (`performance.now()`): a call's latency counts from then, as a caller sees it. */
-  receivedAt?: number
+  receivedAt: number
 }
 
 export type Handler = (request: RequestInfo) => Reply | Promise<Reply>

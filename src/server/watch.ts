@@ -56,7 +56,7 @@ export class AttemptWatch {
   private release?: () => void
   /** Gives back a slot a 401 kept, when no refresh or repeat came to use it (the action swallowed the 401). */
   private unclaimed?: NodeJS.Timeout
-  /** The request being sent holds a slot (a token refresh takes none): its 2xx answer frees it on the wire. */
+  /** The request about to go out took its slot in `acquire` (a token refresh takes none): a 2xx answer frees it. */
   private freesOnWire = false
 
   constructor(
@@ -69,16 +69,15 @@ export class AttemptWatch {
     if (this.abandoned) throw new Error('This attempt was already reported as timed out; nothing more is sent.')
     clearTimeout(this.unclaimed)
     if (!this.release && this.hooks.take) this.release = await this.hooks.take()
+    this.freesOnWire = true
   }
 
-  /** `slotted`: the request holds a slot (everything but a token refresh). */
-  sent(timeoutMs: number, slotted = true): void {
+  sent(timeoutMs: number): void {
     if (this.abandoned) throw new Error('This attempt was already reported as timed out; nothing more is sent.')
     clearTimeout(this.timer)
     clearTimeout(this.unclaimed)
     this.sentAt = Date.now()
     this.open = true
-    this.freesOnWire = slotted
     this.hooks.sent?.()
     this.timer = setTimeout(() => {
       this.abandoned = true
@@ -232,9 +231,8 @@ export function watchRequests<S>(
             // The slot is taken here, once the engine has built the request, so it covers the request alone. A token
             // refresh goes to Salesforce's login host, not Pardot's API, so it takes none: queued behind requests that
             // all carry the expired token, it would leave each of them to be answered 401.
-            const refresh = isTokenRefresh(options.body)
-            if (!refresh) await watch.acquire()
-            watch.sent(slowAfter(options, policy), !refresh)
+            if (!isTokenRefresh(options.body)) await watch.acquire()
+            watch.sent(slowAfter(options, policy))
             // Options only when the token changed while the request waited: rebuilding it would hold the slot longer.
             const fresh = freshToken(options.headers, watch.hooks.token?.())
             return fresh.headers ? fresh : undefined
