@@ -7,7 +7,7 @@ import {
   throughput,
   type ThroughputRun
 } from './server'
-import { bareExchangeCpu } from './http-floor'
+import { engineOverHttpCpu, minimalServerChild } from './minimal-server'
 import { median } from './median'
 import type { ServerBenchOptions } from './options'
 
@@ -41,52 +41,62 @@ export async function serverBench({ repeat, latencies, seconds, httpEvents, port
   await rssRows(repeat, port)
 }
 
-/** The server's CPU per single-event call over HTTP ÷ in-process onEvent: as first measured, and like for like. */
+/** One run of every CPU figure, each in fresh processes, taken one after the other so drift hits them alike. */
+interface CpuRun {
+  embedded: number
+  stubbed: number
+  likeHttp: number
+  likeInProcess: number
+  engine: number
+  bare: number
+}
+
+async function cpuRun(events: number): Promise<CpuRun> {
+  const embedded = await httpCpuPerEvent(events)
+  const bare = await httpCpuPerEvent(events, undefined, minimalServerChild)
+  const stubbed = await inProcessCpuPerEvent(events)
+  const engine = await engineOverHttpCpu(events)
+  const pardot = await serverChild(0)
+  try {
+    const likeHttp = await httpCpuPerEvent(events, pardot)
+    return { embedded, stubbed, likeHttp, likeInProcess: await inProcessCpuPerEvent(events, pardot), engine, bare }
+  } finally {
+    pardot.stop()
+  }
+}
+
+/**
+ * The server's CPU per single-event call over HTTP ÷ in-process onEvent: as first measured, like for like, and the
+ * floor under the first, measured rather than argued (`minimal-server.ts`): the engine alone sending its requests over
+ * HTTP to the sandbox thread, and a bare server doing nothing per call but run the same `onEvent`. What the local
+ * server costs above the bare one is its own work; what the bare one costs above in-process is HTTP.
+ */
 async function cpuRatioRows(repeat: number, httpEvents: number): Promise<void> {
   console.log(
     `\nLocal server CPU per single-event call over HTTP ÷ in-process onEvent (median of ${repeat} runs of ${httpEvents}, each a fresh process)`
   )
-  // As first measured: the over-HTTP figure counts the embedded sandbox's CPU (Pardot's stand-in, in the server's
-  // process) while the in-process one stubs Pardot out at the engine's fetch, with no HTTP client at all.
+  const runs: CpuRun[] = []
+  for (let r = 0; r < repeat; r++) runs.push(await cpuRun(httpEvents))
+  const figure = (key: keyof CpuRun, unit: string) => {
+    const values = runs.map((run) => run[key])
+    return `${median(values).toFixed(0)} CPU-µs/${unit} (runs ${values.map(Math.round).join(', ')})`
+  }
+  const ratio = (over: keyof CpuRun, under: keyof CpuRun) => {
+    const pairs = runs.map((run) => run[over] / run[under])
+    return `${median(pairs).toFixed(2)}× (runs ${pairs.map((x) => x.toFixed(2)).join(', ')})`
+  }
+  // As first measured: the over-HTTP figure counts the embedded sandbox's CPU (Pardot's stand-in, on the server's
+  // thread of its own) while the in-process one stubs Pardot out at the engine's fetch, with no HTTP client at all.
   // Like for like: the sandbox runs in a process of its own for both, both make real HTTP requests to it, and each
   // figure counts only its own process's CPU: the ratio is what the server's HTTP front and reports add.
-  const rows: [string, string, string, boolean][] = [
-    ['embedded', 'over HTTP, sandbox in the server process (its CPU counted)', 'in-process, Pardot stubbed', false],
-    ['like for like', 'over HTTP, sandbox in its own process', 'in-process, HTTP to the same sandbox', true]
+  const rows = [
+    `embedded      | over HTTP, sandbox thread counted ${figure('embedded', 'call')} | in-process, Pardot stubbed ${figure('stubbed', 'event')} | ${ratio('embedded', 'stubbed')}`,
+    `like for like | over HTTP, sandbox in its own process ${figure('likeHttp', 'call')} | in-process, HTTP to the same sandbox ${figure('likeInProcess', 'event')} | ${ratio('likeHttp', 'likeInProcess')}`,
+    `floor         | engine alone: onEvent, 8 in flight, HTTP to a sandbox thread (counted) ${figure('engine', 'event')} | ÷ in-process stubbed ${ratio('engine', 'stubbed')}`,
+    `floor         | bare server: node:http + JSON.parse + the same onEvent, nothing else ${figure('bare', 'call')} | ÷ in-process stubbed ${ratio('bare', 'stubbed')}`,
+    `server's own  | local server ÷ bare server, both embedding the sandbox thread: ${ratio('embedded', 'bare')}`
   ]
-  let stubbedInProcess = 0
-  for (const [name, httpLabel, inLabel, ownSandbox] of rows) {
-    const http: number[] = []
-    const inProcess: number[] = []
-    for (let r = 0; r < repeat; r++) {
-      const pardot = ownSandbox ? await serverChild(0) : undefined
-      try {
-        http.push(await httpCpuPerEvent(httpEvents, pardot))
-        inProcess.push(await inProcessCpuPerEvent(httpEvents, pardot))
-      } finally {
-        pardot?.stop()
-      }
-    }
-    const ratio = median(http) / median(inProcess)
-    if (!ownSandbox) stubbedInProcess = median(inProcess)
-    console.log(
-      `${name.padEnd(13)} | ${httpLabel} ${median(http).toFixed(0)} CPU-µs/call (runs ${http.map(Math.round).join(', ')}) | ${inLabel} ${median(inProcess).toFixed(0)} CPU-µs/event (runs ${inProcess.map(Math.round).join(', ')}) | ${ratio.toFixed(2)}×`
-    )
-  }
-  await httpFloorRow(repeat, httpEvents, stubbedInProcess)
-}
-
-/**
- * The floor under the embedded ratio: one bare HTTP exchange (a `node:http` server answering the engine's fetch, one
- * process). The embedded path pays one for its sandbox leg, and the server side of the caller's request besides.
- */
-async function httpFloorRow(repeat: number, httpEvents: number, inProcess: number): Promise<void> {
-  const runs: number[] = []
-  for (let r = 0; r < repeat; r++) runs.push(await bareExchangeCpu(httpEvents))
-  const floor = median(runs)
-  console.log(
-    `floor         | one bare HTTP exchange (node:http server + the engine's fetch, one process) ${floor.toFixed(0)} CPU-µs (runs ${runs.map(Math.round).join(', ')}) | (in-process + one exchange) ÷ in-process ${((inProcess + floor) / inProcess).toFixed(2)}×, before the caller's own request`
-  )
+  for (const row of rows) console.log(row)
 }
 
 /** Peak RSS above idle for one 100,000-event call, with the embedded sandbox (npm start) and without it. */

@@ -30,13 +30,19 @@ export interface ServerChild {
  * child's), its requests to Pardot go there instead of to its own embedded sandbox, so its CPU is its own alone.
  */
 export function serverChild(latencyMs: number, pardotUrl = ''): Promise<ServerChild> {
-  const child = fork(__filename, [CHILD_FLAG, String(latencyMs), pardotUrl], {
+  return forkServer(__filename, [CHILD_FLAG, String(latencyMs), pardotUrl])
+}
+
+/** Runs `file` with `args` in a fresh process that posts its server's URL, then its CPU-µs whenever asked. */
+export function forkServer(file: string, args: string[]): Promise<ServerChild> {
+  const child = fork(file, args, {
     execArgv: ['-r', 'ts-node/register/transpile-only'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   })
   const replies: ((value: number) => void)[] = []
   return new Promise((resolve, reject) => {
     child.on('error', reject)
+    child.on('exit', (code) => reject(new Error(`The server process exited (${code}) before it listened.`)))
     child.on('message', (message: { url?: string; cpu?: number }) => {
       if (message.url) {
         resolve({
@@ -118,14 +124,20 @@ export async function throughput(latencyMs: number, seconds: number, port: numbe
 
 /**
  * The server process's CPU-µs per single-event call over HTTP, sandbox at 0 ms latency: in the same process (its
- * CPU counted as the server's), or with `pardot` in a process of its own (the server's own CPU alone).
+ * CPU counted as the server's), or with `pardot` in a process of its own (the server's own CPU alone). `start`
+ * gives another server to measure the same way (the bare one of `minimal-server.ts`).
  */
-export async function httpCpuPerEvent(events: number, pardot?: ServerChild): Promise<number> {
-  const server = await serverChild(0, pardot?.url)
+export async function httpCpuPerEvent(
+  events: number,
+  pardot?: ServerChild,
+  start: () => Promise<ServerChild> = () => serverChild(0, pardot?.url)
+): Promise<number> {
+  const server = await start()
   try {
     await singleEvents(server.url, 0, 500, 8) // warm-up
     const before = await server.cpuMicros()
-    await singleEvents(server.url, 1000, events, 8)
+    const failed = await singleEvents(server.url, 1000, events, 8)
+    if (failed > 0) throw new Error(`${failed} of ${events} calls failed: the figure would not measure deliveries.`)
     return ((await server.cpuMicros()) - before) / events
   } finally {
     server.stop()
