@@ -60,13 +60,13 @@ function queryLists(c: Lists, r: RequestInfo): Reply {
 function createList({ state, businessUnit }: Lists, r: RequestInfo): Reply {
   const fields = requiredFields(r)
   const { name, isPublic, isDynamic, description } = objectBody(r)
-  if (typeof name !== 'string' || name.trim() === '') throw new PardotFault(151, 'name is required')
+  if (typeof name !== 'string' || name.trim() === '') throw new PardotFault(153, 'name is required')
   if (isPublic !== undefined && typeof isPublic !== 'boolean') {
-    throw new PardotFault(151, 'Invalid boolean for isPublic')
+    throw new PardotFault(154, 'Invalid boolean for isPublic')
   }
-  if (isDynamic === true) throw new PardotFault(151, 'Dynamic lists cannot be created through the API')
+  if (isDynamic === true) throw new PardotFault(154, 'Dynamic lists cannot be created through the API')
   if (description !== undefined && typeof description !== 'string') {
-    throw new PardotFault(151, 'Invalid string for description')
+    throw new PardotFault(154, 'Invalid string for description')
   }
   const list = state.lists.create({
     businessUnitId: businessUnit(r),
@@ -88,11 +88,12 @@ function createMembership(c: Lists, r: RequestInfo): Reply {
   const { state, businessUnit } = c
   const fields = requiredFields(r)
   const { listId, prospectId, optedOut } = objectBody(r)
+  if (listId === undefined || prospectId === undefined) throw new PardotFault(153, 'listId and prospectId are required')
   if (!Number.isInteger(listId) || !Number.isInteger(prospectId)) {
-    throw new PardotFault(151, 'listId and prospectId are required and must be integers')
+    throw new PardotFault(154, 'listId and prospectId must be integers')
   }
   if (optedOut !== undefined && typeof optedOut !== 'boolean') {
-    throw new PardotFault(151, 'Invalid boolean for optedOut')
+    throw new PardotFault(154, 'Invalid boolean for optedOut')
   }
   const list = listsOf(c, r).find((l) => l.id === listId)
   const prospect = state.prospects.get(prospectId as number)

@@ -153,7 +153,7 @@ export function checkFields(state: SandboxState, input: unknown): SandboxProspec
 
 function scalar(name: string, value: unknown): SandboxProspectValue {
   if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return value as SandboxProspectValue
-  throw new PardotFault(151, `Invalid value for ${name}: expected a scalar`)
+  throw new PardotFault(154, `Invalid value for ${name}: expected a scalar`)
 }
 
 function standardValue(name: string, value: unknown): SandboxProspectValue {
@@ -165,11 +165,11 @@ function standardValue(name: string, value: unknown): SandboxProspectValue {
     throw new PardotFault(56, `Invalid number for ${name}`)
   }
   if (BOOLEAN_FIELDS.has(name) && v !== null && typeof v !== 'boolean') {
-    throw new PardotFault(151, `Invalid boolean for ${name}`)
+    throw new PardotFault(154, `Invalid boolean for ${name}`)
   }
   // 255 characters for text fields other than the text areas is our reading; Pardot documents no code for it.
   if (typeof v === 'string' && v.length > MAX_TEXT && !TEXT_AREAS.has(name)) {
-    throw new PardotFault(151, `The value of ${name} is ${v.length} characters long; at most ${MAX_TEXT} are allowed`)
+    throw new PardotFault(154, `The value of ${name} is ${v.length} characters long; at most ${MAX_TEXT} are allowed`)
   }
   return v
 }

@@ -76,7 +76,17 @@ describe('upsertLatestByEmail', () => {
     ['a read-only field', { grade: 'A' }, 400, 180, 'The field grade is not writable'],
     ['a bad email in the prospect', { email: 'not-an-email' }, 400, 4, 'Invalid prospect email address'],
     ['text in a number custom field', { Seats__c: 'many' }, 400, 56, 'Invalid number for Seats__c'],
-    ['a malformed date', { Birthday__c: '12/31/1990' }, 400, 57, 'Invalid date for Birthday__c']
+    ['a malformed date', { Birthday__c: '12/31/1990' }, 400, 57, 'Invalid date for Birthday__c'],
+    // A value Pardot does not take is the registry's 154 ("Invalid property in request"); 151 is a content type.
+    ['text in a boolean field', { isDoNotCall: 'yes' }, 400, 154, 'Invalid boolean for isDoNotCall'],
+    ['an object as a value', { city: { name: 'Austin' } }, 400, 154, 'Invalid value for city: expected a scalar'],
+    [
+      'a text value over 255 characters',
+      { jobTitle: 'x'.repeat(256) },
+      400,
+      154,
+      'The value of jobTitle is 256 characters long; at most 255 are allowed'
+    ]
   ])('refuses %s', async (_, prospect, status, code, message) => {
     expect(await upsert('ann@example.com', prospect)).toEqual({ status, body: { code, message } })
   })
