@@ -49,10 +49,10 @@ export function defaultMapping(definition: DestinationDefinition<unknown>, segme
 }
 
 /**
- * actions-core sends every request through its fetch module's default export, read at call time. Answering there
- * keeps sockets and HTTP interceptors (nock alone costs more than the action) out of the figures.
+ * actions-core's fetch module. The engine sends every request through its default export, read at call time, so
+ * replacing it takes effect: answering there keeps sockets and HTTP interceptors (nock alone costs more than the
+ * action) out of the figures.
  */
-/** actions-core's fetch module: the engine reads its default export at call time, so replacing it takes effect. */
 export interface EngineTransport {
   default: (input: Request | string, init?: RequestInit) => Promise<Response>
   Request: typeof Request
