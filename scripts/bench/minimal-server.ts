@@ -7,8 +7,11 @@
  * - `server`: a bare `node:http` server that reads the body, parses it and runs the same `onEvent`, then answers a
  *   few bytes of JSON: no limiter, no checks, no report, no redaction.
  *
- * Neither uses anything of `src/server` but the thread's launcher, so the gap between `server` and the local server
- * is what the local server's own work costs.
+ * Of `src/server` they use only the thread's launcher and the host mapping that aims the destination at it, so the gap
+ * between `server` and the local server is what the local server's own work costs. `server` runs as the local
+ * server's bench process does (heap growth bounded, the engine's record of responses dropped); one difference stays:
+ * with no limiter, all 8 callers' requests reach the sandbox at once, where the local server lets 5 through.
+ * `engine` runs as the in-process measure does (`cpu.ts`), so its ratio to it is HTTP's alone.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -16,6 +19,7 @@ import { randomBytes } from 'node:crypto'
 import { Destination, type DestinationDefinition, type JSONObject, type SegmentEvent } from '@segment/actions-core'
 import { createPardotDestination } from '../../src/destinations/pardot'
 import { SANDBOX_DEFAULTS } from '../../src/sandbox'
+import { boundHeapGrowth } from '../../src/server/heap'
 import { localHosts } from '../../src/server/local-hosts'
 import { SandboxThread } from '../../src/server/sandbox-thread'
 import { defaultMapping } from '../segment'
@@ -25,7 +29,7 @@ import { forkServer, type ServerChild } from './server'
 
 const CHILD_FLAG = '--minimal-child'
 
-/** The engine's events in flight at once in the `engine` measure, as many as the server measures' callers. */
+/** The engine's events in flight at once in the `engine` measure, as many as the server measures have callers. */
 const IN_FLIGHT = 8
 
 /** A fresh process running the bare server, for `httpCpuPerEvent`. */
@@ -79,7 +83,11 @@ async function engine(events: number): Promise<number> {
 }
 
 async function server(): Promise<string> {
+  // As the local server's process: the flag is the whole process's, so set before the sandbox thread starts.
+  boundHeapGrowth()
   const { destination, settings } = await aimedDestination()
+  // The engine keeps every response a Destination sees; the local server drops that record (src/server/engine.ts).
+  for (const action of Object.values(destination.actions)) action.removeAllListeners('response')
   const http = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))

@@ -93,7 +93,7 @@ async function cpuRatioRows(repeat: number, httpEvents: number): Promise<void> {
     `embedded      | over HTTP, sandbox thread counted ${figure('embedded', 'call')} | in-process, Pardot stubbed ${figure('stubbed', 'event')} | ${ratio('embedded', 'stubbed')}`,
     `like for like | over HTTP, sandbox in its own process ${figure('likeHttp', 'call')} | in-process, HTTP to the same sandbox ${figure('likeInProcess', 'event')} | ${ratio('likeHttp', 'likeInProcess')}`,
     `floor         | engine alone: onEvent, 8 in flight, HTTP to a sandbox thread (counted) ${figure('engine', 'event')} | ÷ in-process stubbed ${ratio('engine', 'stubbed')}`,
-    `floor         | bare server: node:http + JSON.parse + the same onEvent, nothing else ${figure('bare', 'call')} | ÷ in-process stubbed ${ratio('bare', 'stubbed')}`,
+    `floor         | bare server: node:http + JSON.parse + the same onEvent, nothing else (no limiter: 8 at the sandbox at once) ${figure('bare', 'call')} | ÷ in-process stubbed ${ratio('bare', 'stubbed')}`,
     `server's own  | local server ÷ bare server, both embedding the sandbox thread: ${ratio('embedded', 'bare')}`
   ]
   for (const row of rows) console.log(row)

@@ -53,6 +53,9 @@ function queryLists(c: Lists, r: RequestInfo): Reply {
   return page(r, LISTS, listsOf(c, r).sort(byId), (l) => pick(asRecord(l), fields))
 }
 
+/** A property left out or sent as null: missing (code 153), where a value of the wrong kind is invalid (154). */
+const absent = (value: unknown) => value === undefined || value === null
+
 /**
  * Creating a list: `name` is required; a list made through the API is static (a dynamic list's criteria are set in
  * Pardot's own pages). Pardot does not say it refuses a second list of the same name, so neither does this.
@@ -60,7 +63,8 @@ function queryLists(c: Lists, r: RequestInfo): Reply {
 function createList({ state, businessUnit }: Lists, r: RequestInfo): Reply {
   const fields = requiredFields(r)
   const { name, isPublic, isDynamic, description } = objectBody(r)
-  if (typeof name !== 'string' || name.trim() === '') throw new PardotFault(153, 'name is required')
+  if (absent(name) || (typeof name === 'string' && name.trim() === '')) throw new PardotFault(153, 'name is required')
+  if (typeof name !== 'string') throw new PardotFault(154, 'Invalid string for name')
   if (isPublic !== undefined && typeof isPublic !== 'boolean') {
     throw new PardotFault(154, 'Invalid boolean for isPublic')
   }
@@ -88,7 +92,7 @@ function createMembership(c: Lists, r: RequestInfo): Reply {
   const { state, businessUnit } = c
   const fields = requiredFields(r)
   const { listId, prospectId, optedOut } = objectBody(r)
-  if (listId === undefined || prospectId === undefined) throw new PardotFault(153, 'listId and prospectId are required')
+  if (absent(listId) || absent(prospectId)) throw new PardotFault(153, 'listId and prospectId are required')
   if (!Number.isInteger(listId) || !Number.isInteger(prospectId)) {
     throw new PardotFault(154, 'listId and prospectId must be integers')
   }

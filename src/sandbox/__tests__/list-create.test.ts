@@ -34,6 +34,8 @@ describe('creating a list', () => {
   it.each([
     [{}, 153, 'name is required'],
     [{ name: '  ' }, 153, 'name is required'],
+    [{ name: null }, 153, 'name is required'],
+    [{ name: 7 }, 154, 'Invalid string for name'],
     [{ name: 'X', isPublic: 'yes' }, 154, 'Invalid boolean for isPublic'],
     [{ name: 'X', isDynamic: true }, 154, 'Dynamic lists cannot be created through the API'],
     [{ name: 'X', description: 7 }, 154, 'Invalid string for description']

@@ -92,7 +92,8 @@ describe('list memberships', () => {
     ['another business unit’s list', 2001, undefined, 404, 109, 'The requested record was not found.'],
     ['an unknown prospect', 1001, 999999, 404, 109, 'The requested record was not found.'],
     ['a list id that is not a number', '1001', undefined, 400, 154, 'listId and prospectId must be integers'],
-    ['no list id', undefined, undefined, 400, 153, 'listId and prospectId are required']
+    ['no list id', undefined, undefined, 400, 153, 'listId and prospectId are required'],
+    ['a null list id', null, undefined, 400, 153, 'listId and prospectId are required']
   ])('refuses %s', async (_, listId, prospectId, status, code, message) => {
     const id = await prospect('ann@example.com')
     const answer = await call(`${MEMBERSHIPS}?fields=id`, {

@@ -50,7 +50,7 @@ const table: [number, number, ErrorClass, number, string][] = [
   [151, 400, IntegrationError, 400, 'content type'],
   [152, 400, IntegrationError, 400, 'body is empty'],
   [153, 400, IntegrationError, 400, 'required property is missing'],
-  [154, 400, IntegrationError, 400, 'custom fields are written as <Name>__c'],
+  [154, 400, IntegrationError, 400, 'a mapped value it does not take (text fields hold at most 255 characters)'],
   [180, 400, IntegrationError, 400, 'cannot be written in this operation'],
   [219, 400, IntegrationError, 400, 'recycle bin'],
   [13, 400, IntegrationError, 400, 'required parameter is missing'],

@@ -112,7 +112,7 @@ export const PARDOT_ERROR_TABLE: Readonly<Record<number, PardotErrorRow>> = {
   154: {
     handling: 'final',
     meaning: 'a property in the request is not valid (a name or a value Pardot does not take)',
-    fix: 'Check the field names and values in Other Fields: custom fields are written as <Name>__c, standard fields by their v5 camelCase names (firstName, jobTitle…).'
+    fix: 'Check the field Pardot names: a mapped value it does not take (text fields hold at most 255 characters), or a name or value in Other Fields, where custom fields are written as <Name>__c and standard fields by their v5 camelCase names (firstName, jobTitle…).'
   },
   180: {
     handling: 'final',
