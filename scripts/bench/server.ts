@@ -39,19 +39,25 @@ export function forkServer(file: string, args: string[]): Promise<ServerChild> {
     execArgv: ['-r', 'ts-node/register/transpile-only'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   })
-  const replies: ((value: number) => void)[] = []
+  const replies: { answer: (value: number) => void; fail: (error: Error) => void }[] = []
+  const ask = () =>
+    new Promise<number>((answer, fail) => {
+      if (child.exitCode !== null || child.signalCode !== null) return fail(new Error('The server process has exited.'))
+      replies.push({ answer, fail })
+      child.send('cpu')
+    })
   return new Promise((resolve, reject) => {
     child.on('error', reject)
-    child.on('exit', (code) => reject(new Error(`The server process exited (${code}) before it listened.`)))
+    child.on('exit', (code) => {
+      const exited = new Error(`The server process exited (${code ?? child.signalCode}).`)
+      // Before it listened, the start fails; after, a figure asked for and never sent does.
+      reject(exited)
+      for (const waiting of replies.splice(0)) waiting.fail(exited)
+    })
     child.on('message', (message: { url?: string; cpu?: number }) => {
       if (message.url) {
-        resolve({
-          url: message.url,
-          pid: child.pid ?? 0,
-          cpuMicros: () => new Promise<number>((answer) => (replies.push(answer), child.send('cpu'))),
-          stop: () => child.kill('SIGKILL')
-        })
-      } else if (message.cpu !== undefined) replies.shift()?.(message.cpu)
+        resolve({ url: message.url, pid: child.pid ?? 0, cpuMicros: ask, stop: () => child.kill('SIGKILL') })
+      } else if (message.cpu !== undefined) replies.shift()?.answer(message.cpu)
     })
   })
 }
