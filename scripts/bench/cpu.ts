@@ -16,6 +16,17 @@ async function stubbedPardot(request: Request): Promise<Response> {
   return new Response(JSON.stringify({ id: 1 }), { status: 201, headers: { 'content-type': 'application/json' } })
 }
 
+/** `onEvent`'s settings for the prospects action with `mapping`: the sandbox's business unit and token, or stand-ins. */
+export function onEventSettings(mapping: JSONObject, toSandbox: boolean): JSONObject {
+  return {
+    businessUnitID: toSandbox ? SANDBOX_DEFAULTS.businessUnitId : '0Uv000000000001AAA',
+    accountID: '1',
+    isSandbox: false,
+    subscription: { subscribe: 'type = "identify"', partnerAction: 'prospects', mapping },
+    oauth: { access_token: toSandbox ? SANDBOX_DEFAULTS.accessToken : 'tok' }
+  }
+}
+
 /** CPU-seconds (user + system) per event, turned into events per CPU-second: waiting on sockets does not count. */
 export async function eventsPerSecond(
   definition: DestinationDefinition<unknown>,
@@ -27,13 +38,7 @@ export async function eventsPerSecond(
   // sandbox's CPU is its own process's, so this process's figure is the engine's and its HTTP client's alone.
   const aimed = sandboxUrl ? createPardotDestination({ hosts: localHosts(sandboxUrl) }) : definition
   const destination = new Destination(aimed as DestinationDefinition<unknown>)
-  const settings = {
-    businessUnitID: sandboxUrl ? SANDBOX_DEFAULTS.businessUnitId : '0Uv000000000001AAA',
-    accountID: '1',
-    isSandbox: false,
-    subscription: { subscribe: 'type = "identify"', partnerAction: 'prospects', mapping },
-    oauth: { access_token: sandboxUrl ? SANDBOX_DEFAULTS.accessToken : 'tok' }
-  } as unknown as JSONObject
+  const settings = onEventSettings(mapping, Boolean(sandboxUrl))
   const event = (i: number) => benchIdentify(i) as never
   const run = async () => {
     for (let i = 0; i < 500; i++) await destination.onEvent(event(i), settings) // warm-up

@@ -18,14 +18,14 @@ import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { Destination, type DestinationDefinition, type JSONObject, type SegmentEvent } from '@segment/actions-core'
 import { createPardotDestination } from '../../src/destinations/pardot'
-import { SANDBOX_DEFAULTS } from '../../src/sandbox'
 import { boundHeapGrowth } from '../../src/server/heap'
 import { localHosts } from '../../src/server/local-hosts'
 import { SandboxThread } from '../../src/server/sandbox-thread'
 import { defaultMapping } from '../segment'
 import { benchIdentify } from './identify'
 import { numberFromChild } from './child'
-import { forkServer, type ServerChild } from './server'
+import { onEventSettings } from './cpu'
+import { answerAsServerChild, forkServer, type ServerChild } from './server'
 
 const CHILD_FLAG = '--minimal-child'
 
@@ -52,18 +52,8 @@ async function aimedDestination(): Promise<{ destination: Destination<unknown>; 
     const base = extend?.(data) ?? {}
     return { ...base, headers: { ...base.headers, [mark.name]: mark.value } }
   }
-  const settings = {
-    businessUnitID: SANDBOX_DEFAULTS.businessUnitId,
-    accountID: '1',
-    isSandbox: false,
-    subscription: {
-      subscribe: 'type = "identify"',
-      partnerAction: 'prospects',
-      mapping: defaultMapping(aimed as DestinationDefinition<unknown>)
-    },
-    oauth: { access_token: SANDBOX_DEFAULTS.accessToken }
-  } as unknown as JSONObject
-  return { destination: new Destination(aimed as DestinationDefinition<unknown>), settings }
+  const definition = aimed as DestinationDefinition<unknown>
+  return { destination: new Destination(definition), settings: onEventSettings(defaultMapping(definition), true) }
 }
 
 async function engine(events: number): Promise<number> {
@@ -113,14 +103,6 @@ if (process.argv[2] === CHILD_FLAG) {
       .then((micros) => (console.log(micros), process.exit(0)))
       .catch(fail)
   } else {
-    server()
-      .then((url) => {
-        process.on('message', () => {
-          const used = process.cpuUsage()
-          process.send?.({ cpu: used.user + used.system })
-        })
-        process.send?.({ url })
-      })
-      .catch(fail)
+    server().then(answerAsServerChild).catch(fail)
   }
 }

@@ -62,6 +62,15 @@ export function forkServer(file: string, args: string[]): Promise<ServerChild> {
   })
 }
 
+/** The child's side of `forkServer`: posts its server's URL, then its CPU-µs (user + system) whenever asked. */
+export function answerAsServerChild(url: string): void {
+  process.on('message', () => {
+    const used = process.cpuUsage()
+    process.send?.({ cpu: used.user + used.system })
+  })
+  process.send?.({ url })
+}
+
 /** `count` single-event calls, `clients` at a time (each on its own keep-alive connection through fetch). */
 async function singleEvents(url: string, from: number, count: number, clients: number): Promise<number> {
   let next = from
@@ -211,11 +220,7 @@ if (process.argv[2] === CHILD_FLAG) {
   startLocalServer({ port: 0, sandbox, sandboxThread: !pardotUrl })
     .then((local) => {
       if (pardotUrl) forwardPardot(local.url, pardotUrl)
-      process.on('message', () => {
-        const used = process.cpuUsage()
-        process.send?.({ cpu: used.user + used.system })
-      })
-      process.send?.({ url: local.url })
+      answerAsServerChild(local.url)
     })
     .catch((error: unknown) => {
       console.error(error)
